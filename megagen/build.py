@@ -1,0 +1,239 @@
+"""Build a run of levels to disk: plan blocks, map them over workers, write PNGs.
+
+``build`` is the library behind ``megagen build``. Each worker generates one block
+(plus a halo of levels below it, so openings can be shaded by depth), renders and
+writes that block's level PNGs itself (atomically), and returns only small
+per-level statistics. Peak memory is one block per worker, whatever the range.
+
+Output layout::
+
+    OUT/levels/level_00000.png   one paletted floor plan per absolute level
+    OUT/legend.png               the palette, named
+    OUT/manifest.json            seed, preset (resolved, as data), versions, stats
+
+The manifest is written last: its presence means the build completed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .api import DEFAULT_PRESET, DEFAULT_SEED, DEFAULT_SIZE, as_levels, as_preset, as_size
+from .config import CityConfig, Preset, as_dict
+from .errors import OutputError
+from .world import Box, plan_blocks
+
+Progress = Callable[[int, int], None]
+
+LEVELS_DIR = "levels"
+MANIFEST = "manifest.json"
+LEGEND = "legend.png"
+OWN_FILES = (MANIFEST, LEGEND)
+
+
+def level_filename(level: int) -> str:
+    """``level_00042.png``: absolute level number, at least five digits."""
+    return f"level_{level:05d}.png"
+
+
+# ---------------------------------------------------------------- atomic writes
+
+def _atomic_write(path: Path, write: Callable) -> None:
+    """Call ``write(fileobj)`` on a temp file next to ``path``, then rename it over ``path``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_png(image, path: Path, provenance: dict[str, str]) -> None:
+    """Write a PIL image as PNG with ``provenance`` as tEXt chunks, atomically."""
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    for key, value in provenance.items():
+        info.add_text(str(key), str(value))
+    _atomic_write(Path(path), lambda fh: image.save(fh, format="PNG", pnginfo=info, compress_level=1))
+
+
+def write_json(data, path: Path) -> None:
+    text = json.dumps(data, indent=1, sort_keys=False) + "\n"
+    _atomic_write(Path(path), lambda fh: fh.write(text.encode("utf-8")))
+
+
+# ---------------------------------------------------------------- output dir
+
+def prepare_out_dir(out_dir: Path, force: bool) -> list[Path]:
+    """Check that ``out_dir`` can take a build; create it. Returns the dirs created.
+
+    Raises :class:`OutputError` if it is not a directory, not empty (unless
+    ``force``), or not writable. Called before anything is generated.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"output {out_dir} exists and is not a directory")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+        raise OutputError(f"output directory {out_dir} is not empty (use --force to overwrite)")
+    created: list[Path] = []
+    for parent in reversed([out_dir, *out_dir.parents]):
+        if parent.exists() and not parent.is_dir():
+            raise OutputError(f"output {out_dir} cannot be created: {parent} is not a directory")
+    try:
+        for directory in (out_dir, out_dir / LEVELS_DIR):
+            missing = [p for p in reversed([directory, *directory.parents]) if not p.exists()]
+            directory.mkdir(parents=True, exist_ok=True)
+            created.extend(missing)
+        probe = tempfile.NamedTemporaryFile(dir=out_dir / LEVELS_DIR, prefix=".probe.", delete=True)
+        probe.close()
+    except OSError as exc:
+        _remove_dirs(created)
+        raise OutputError(f"output {out_dir} is not writable ({exc.strerror or exc})") from None
+    return created
+
+
+def _remove_dirs(dirs: list[Path]) -> None:
+    for directory in reversed(dirs):
+        try:
+            directory.rmdir()
+        except OSError:
+            pass
+
+
+# ---------------------------------------------------------------- the worker
+
+def build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, seed: int,
+                preset_name: str, levels_dir: str) -> list[dict]:
+    """Generate levels ``[lo, hi)`` with their halo, write their PNGs, return their stats.
+
+    Runs in a worker process; returns only small data.
+    """
+    from .api import provenance
+    from .generate import generate_box
+    from .render import slices
+    from .stats import level_stats
+
+    h = config.level_height
+    first = max(0, lo - slices.HALO_LEVELS)
+    voxels = generate_box(Box(first, hi, width, depth), config, seed)
+    n_halo = lo - first
+    indices = slices.render_levels(voxels, first, n_halo, h)
+    for i, level in enumerate(range(lo, hi)):
+        meta = provenance(seed, level, preset_name)
+        image = slices.to_image(indices[i], meta)
+        write_png(image, Path(levels_dir) / level_filename(level), meta)
+    return level_stats(voxels[n_halo * h:], h, lo)
+
+
+def _run_block(args: tuple) -> list[dict]:
+    return build_block(*args)
+
+
+# ---------------------------------------------------------------- build
+
+def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, int] = DEFAULT_SIZE,
+          preset: str | Preset = DEFAULT_PRESET, out_dir: str | os.PathLike = "output",
+          workers: int = 1, force: bool = False, progress: Progress | None = None,
+          overrides: tuple[str, ...] = ()) -> dict:
+    """Generate ``levels`` and write their floor plans under ``out_dir``; return the manifest.
+
+    ``levels`` is a ``range`` of absolute levels (or ``N`` for ``0..N-1``); ``size`` is
+    ``W`` or ``(W, D)``; ``workers=1`` runs inline, more use a process pool.
+    ``progress(levels_done, levels_total)`` is called as blocks complete.
+    Raises :class:`~megagen.errors.OutputError` before generating anything if
+    ``out_dir`` is not empty (unless ``force``) or cannot be written.
+    """
+    import numpy as np
+
+    started = time.perf_counter()
+    levels = as_levels(levels)
+    width, depth = as_size(size)
+    resolved = as_preset(preset, overrides)
+    if int(workers) < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    config = resolved.config
+    out = Path(out_dir)
+    prepare_out_dir(out, force)
+    levels_dir = out / LEVELS_DIR
+    if force:
+        for name in OWN_FILES:  # a stale manifest must not vouch for a half-rebuilt dir
+            (out / name).unlink(missing_ok=True)
+
+    blocks = plan_blocks(levels.start, levels.stop, config.block_levels)
+    tasks = [(lo, hi, width, depth, config, int(seed), resolved.name, str(levels_dir)) for lo, hi in blocks]
+    stats: dict[int, dict] = {}
+    done, total = 0, len(levels)
+
+    def collect(block_stats: list[dict]) -> None:
+        nonlocal done
+        for row in block_stats:
+            stats[row["level"]] = row
+        done += len(block_stats)
+        if progress is not None:
+            progress(done, total)
+
+    if workers == 1 or len(tasks) == 1:
+        for task in tasks:
+            collect(_run_block(task))
+    else:
+        with ProcessPoolExecutor(max_workers=min(int(workers), len(tasks))) as pool:
+            pending = set()
+            queue = iter(tasks)
+            try:
+                # keep at most 2 blocks per worker in flight: bounded memory for results
+                for task in queue:
+                    pending.add(pool.submit(_run_block, task))
+                    if len(pending) >= 2 * workers:
+                        break
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        collect(future.result())
+                    for task in queue:
+                        pending.add(pool.submit(_run_block, task))
+                        if len(pending) >= 2 * workers:
+                            break
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+
+    from .render import slices
+
+    write_png(slices.legend_image(), out / LEGEND, {"megagen": __version__, "Software": f"megagen {__version__}"})
+    if force:
+        keep = {level_filename(level) for level in levels}
+        for stale in levels_dir.glob("level_*.png"):
+            if stale.name not in keep:
+                stale.unlink(missing_ok=True)
+
+    manifest = {
+        "megagen": __version__,
+        "seed": int(seed),
+        "preset": {"name": resolved.name, "description": resolved.description,
+                   "source": resolved.source, "config": as_dict(config)},
+        "size": {"width": width, "depth": depth},
+        "level_height": config.level_height,
+        "levels": {"start": levels.start, "stop": levels.stop, "count": len(levels)},
+        "files": {"levels": f"{LEVELS_DIR}/level_{{level:05d}}.png", "legend": LEGEND},
+        "versions": {"megagen": __version__, "numpy": np.__version__, "python": platform.python_version()},
+        "workers": int(workers),
+        "wall_seconds": round(time.perf_counter() - started, 3),
+        "stats": [stats[level] for level in levels],
+    }
+    write_json(manifest, out / MANIFEST)
+    return manifest
