@@ -20,6 +20,12 @@ from __future__ import annotations
 import numpy as np
 
 from megagen import materials
+from megagen.render.images import (  # noqa: F401  re-exported: callers use slices.to_image etc.
+    contact_sheet,
+    legend_image,
+    png_bytes,
+    to_image,
+)
 from megagen.render.palette import (
     DOWN_1,
     DOWN_4PLUS,
