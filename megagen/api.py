@@ -128,7 +128,7 @@ def render_slice(city: City | int, level: int | None = None, *, seed: int = DEFA
     h = city.level_height
     first = max(city.levels.start, level - slices.HALO_LEVELS)
     volume = city.voxels[(first - city.levels.start) * h:(level + 1 - city.levels.start) * h]
-    indices = slices.render_levels(volume, first, level - first, h)
+    indices = slices.render_levels(volume, level, level - first, h)
     return slices.to_image(indices[0], provenance(city.seed, level, city.preset.name))
 
 

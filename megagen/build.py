@@ -130,7 +130,7 @@ def build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, se
     first = max(0, lo - slices.HALO_LEVELS)
     voxels = generate_box(Box(first, hi, width, depth), config, seed)
     n_halo = lo - first
-    indices = slices.render_levels(voxels, first, n_halo, h)
+    indices = slices.render_levels(voxels, lo, n_halo, h)
     for i, level in enumerate(range(lo, hi)):
         meta = provenance(seed, level, preset_name)
         image = slices.to_image(indices[i], meta)
