@@ -1,7 +1,8 @@
 """Per-level statistics of a volume: small numbers a manifest can carry.
 
 Pure and vectorized: the volume is viewed as ``(levels, H, d, w)`` and reduced
-along axes; the only Python loop is over the (few) materials present.
+along axes. Python loops run over levels (one ``bincount`` each) and over the
+output rows, never over voxels.
 """
 from __future__ import annotations
 
@@ -17,6 +18,18 @@ def _material_name(material: int) -> str:
         return f"id{material}"
 
 
+def _byte_counts(row: np.ndarray) -> np.ndarray:
+    """``(256,)`` int64 occurrences of each byte value in a 1-D uint8 array.
+
+    Counts byte *pairs* (a uint16 view, half the elements to widen) and folds the
+    65536-bin table back onto single bytes: about twice the speed of a plain bincount.
+    """
+    if row.size % 2 or not row.flags.c_contiguous:
+        return np.bincount(row, minlength=256).astype(np.int64)
+    pairs = np.bincount(row.view(np.uint16), minlength=65536).reshape(256, 256)
+    return (pairs.sum(axis=0) + pairs.sum(axis=1)).astype(np.int64)
+
+
 def level_stats(voxels: np.ndarray, level_height: int, first_level: int) -> list[dict]:
     """Statistics of every level in ``voxels`` (``uint8``, ``(z, y, x)``).
 
@@ -30,14 +43,7 @@ def level_stats(voxels: np.ndarray, level_height: int, first_level: int) -> list
         raise ValueError(f"voxels of shape {voxels.shape} do not hold whole levels of height {level_height}")
     n_levels = voxels.shape[0] // level_height
     per_level = voxels.reshape(n_levels, -1)  # (levels, H*d*w), a view
-    # Counts per (level, material) in one bincount over level-offset codes.
-    offsets = (np.arange(n_levels, dtype=np.int64) * 256)[:, None]
-    counts = np.zeros((n_levels, 256), dtype=np.int64)
-    chunk = max(1, (1 << 22) // max(1, per_level.shape[1]))  # bound the int64 temporary to ~32 MiB
-    for lo in range(0, n_levels, chunk):
-        hi = min(n_levels, lo + chunk)
-        codes = per_level[lo:hi].astype(np.int64) + offsets[: hi - lo]
-        counts[lo:hi] = np.bincount(codes.ravel(), minlength=(hi - lo) * 256).reshape(hi - lo, 256)
+    counts = np.stack([_byte_counts(row) for row in per_level])
     total = per_level.shape[1]
     solid = counts[:, SOLID].sum(axis=1)
     levels4 = voxels.reshape(n_levels, level_height, voxels.shape[1], voxels.shape[2])

@@ -5,6 +5,8 @@ import pytest
 from megagen.materials import SOLID, STANDABLE, Material, name
 from megagen.stats import level_stats
 
+IDS = np.array([int(m) for m in Material], dtype=np.uint8)
+
 
 def reference(voxels, h, first):
     rows = []
@@ -61,3 +63,21 @@ def test_many_levels_are_chunked_consistently():
 def test_rejects_partial_levels():
     with pytest.raises(ValueError, match="whole levels"):
         level_stats(np.zeros((10, 2, 2), dtype=np.uint8), 8, 0)
+
+
+@pytest.mark.parametrize("shape", [(6, 3, 5), (7, 3, 5), (8, 4, 4)])
+def test_odd_and_even_level_sizes(shape):
+    rng = np.random.default_rng(sum(shape))
+    vox = rng.choice(IDS, size=(2 * shape[0], *shape[1:]))
+    assert level_stats(vox, shape[0], 3) == reference(vox, shape[0], 3)
+
+
+def test_non_contiguous_input():
+    rng = np.random.default_rng(8)
+    vox = rng.choice(IDS, size=(16, 6, 10))[:, :, ::2]
+    assert level_stats(vox, 8, 0) == reference(np.ascontiguousarray(vox), 8, 0)
+
+
+def test_unknown_codes_are_named_by_id():
+    vox = np.full((8, 2, 2), 200, dtype=np.uint8)
+    assert level_stats(vox, 8, 0)[0]["materials"] == {"id200": 32}
