@@ -72,9 +72,9 @@ class Verticals:
 class Builders:
     """Local growth agents: counts and step budgets per level."""
 
-    slab_agents: int = num(10, 0, 400)
+    slab_agents: int = num(22, 0, 400)
     slab_steps: int = num(10, 1, 200)
-    wall_agents: int = num(16, 0, 400)
+    wall_agents: int = num(30, 0, 400)
     wall_steps: int = num(8, 1, 200)
     door_chance: float = num(0.45, 0.0, 1.0)
     column_halls: int = num(2, 0, 64)

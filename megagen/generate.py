@@ -1,25 +1,86 @@
-"""generate(box, config, seed) -> voxels: skeleton, builders, support pass.
+"""generate_box(box, config, seed) -> voxels: skeleton, builders, support pass.
 
-PLACEHOLDER during bring-up: the real generator is being written now; the
-signature below is the contract the rest of the package relies on.
+The City is a pure function of (seed, config, box). Level content is decided per
+level from streams keyed by the level, city-scale structures from hashed coarse
+grids, so any run of levels equals the same run cut from a bigger build.
 """
 from __future__ import annotations
 
 import numpy as np
+from scipy import ndimage
 
+from .builders import BUILDERS
+from .builders.base import Context, Plan
+from .builders.walls import parapets
 from .config import CityConfig
-from .materials import Material
+from .materials import Material as M
+from .skeleton import Frame, frame
+from .skeleton.ops import apply_ops
 from .world import Box
 
+# 4-connectivity inside each level plane, none across planes
+_PLANE = np.zeros((3, 3, 3), dtype=bool)
+_PLANE[1] = [[0, 1, 0], [1, 1, 1], [0, 1, 0]]
 
-def generate_box(box: Box, config: CityConfig, seed: int) -> np.ndarray:
+
+def supported_floor(plan: Plan, fr: Frame) -> np.ndarray:
+    """The support pass: floor (and decks) that reach an anchor; the rest falls.
+
+    Returns the kept floor plane mask ``(n_levels, d, w)``.
+    """
+    floor = plan.floor & ~fr.blocked
+    deck = plan.bridge & ~(fr.blocked & ~fr.chasm)
+    floor = (floor | deck) & ~plan.holes
+    floor[fr.is_plate] = False
+    labels, count = ndimage.label(floor | fr.anchors, structure=_PLANE)
+    held = np.zeros(count + 1, dtype=bool)
+    held[labels[fr.anchors]] = True
+    held[0] = False
+    return floor & held[labels]
+
+
+def grow(seed: int, config: CityConfig, lo: int, hi: int, depth: int, width: int, observer=None):
+    """Run the skeleton and builders over levels ``[lo, hi)``; return ``(frame, plan, kept)``.
+
+    ``observer(stage_name, plan)``, when given, sees the plan after each builder.
+    """
+    fr = frame(seed, config, lo, hi, depth, width)
+    ctx = Context(seed, config, fr, depth, width)
+    plan = Plan(ctx.shape)
+    for name, build in BUILDERS.items():
+        build(ctx, plan)
+        if observer is not None:
+            observer(name, plan)
+    kept = supported_floor(plan, fr)
+    parapets(ctx, kept, plan)
+    return fr, plan, kept
+
+
+def generate_box(box: Box, config: CityConfig, seed: int, observer=None) -> np.ndarray:
     """Voxels of ``box``: uint8 ``(z, y, x)``, shape ``box.shape(config.level_height)``.
 
     A pure function: the same (box, config, seed) gives the same bytes, and a box
-    equals the same levels cut from any larger box.
+    equals the same levels cut from any larger box. One level below the box is
+    grown too, because its stairs open stairwells into the box's first level.
     """
     h = config.level_height
+    lo = box.start - 1
+    fr, plan, kept = grow(seed, config, lo, box.stop, box.depth, box.width, observer)
+    core = slice(1, None)  # drop the extra level below the box
+    kept, mat, base, top = kept[core], plan.mat[core], plan.base[core], plan.top[core]
+    deck = plan.bridge[core]
+    stands = kept & (top > 0) & ~fr.blocked[core]
+
     vox = np.zeros(box.shape(h), dtype=np.uint8)
-    vox[::h, 8:-8, 8:-8] = Material.SLAB
-    vox[:, 20:24, 20:24] = Material.PILLAR
+    v4 = vox.reshape(box.n_levels, h, box.depth, box.width)
+    v4[:, 0] = np.where(kept, np.where(deck, M.BRIDGE, M.SLAB), M.AIR)
+    mat = np.where(stands, mat, 0)
+    for zi in range(1, h):
+        v4[:, zi] = np.where((base <= zi) & (top >= zi), mat, 0)
+    lamps = plan.notes.get("lamps")
+    if lamps is not None:
+        lamps = lamps[core] & stands
+        lv, yy, xx = np.nonzero(lamps)
+        vox[lv * h + top[lamps].astype(np.int64), yy, xx] = M.LIGHT
+    apply_ops(vox, fr.ops, box.start * h)
     return vox

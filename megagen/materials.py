@@ -51,9 +51,9 @@ class MaterialInfo:
 INFO: dict[Material, MaterialInfo] = {
     Material.AIR: MaterialInfo(False, False, (0, 0, 0)),
     Material.PLATE: MaterialInfo(True, True, (78, 80, 84)),
-    Material.SLAB: MaterialInfo(True, True, (132, 132, 128)),
-    Material.WALL: MaterialInfo(True, False, (104, 106, 110)),
-    Material.PILLAR: MaterialInfo(True, False, (150, 152, 156)),
+    Material.SLAB: MaterialInfo(True, True, (118, 118, 114)),
+    Material.WALL: MaterialInfo(True, False, (178, 180, 184)),
+    Material.PILLAR: MaterialInfo(True, False, (208, 208, 212)),
     Material.TOWER: MaterialInfo(True, True, (116, 120, 128)),
     Material.SHAFT: MaterialInfo(True, False, (92, 98, 108)),
     Material.STAIR: MaterialInfo(True, True, (176, 170, 150)),

@@ -20,6 +20,7 @@ class Stage(IntEnum):
     MEGASHAFTS = 4
     TOWERS = 5
     GATES = 6
+    GREAT_PILLARS = 7
     SLABS = 10
     WALLS = 11
     COLUMNS = 12

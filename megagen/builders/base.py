@@ -1,0 +1,103 @@
+"""What builders share: the context they read and the plan they deposit into.
+
+Every builder has the signature ``build(ctx, plan) -> None`` and writes into ``plan``
+in place. Plans are stacks of level planes ``(n_levels, d, w)``; the generator turns
+them into voxels after the support pass. Random draws come from one stream per
+(builder, level) with sizes fixed per level, so a level is the same in any block.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..config import CityConfig
+from ..raster import stamp_rects
+from ..rng import Stage, stream
+from ..skeleton import Frame
+
+# direction codes: 0 +x, 1 +y, 2 -x, 3 -y
+DY = np.array([0, 1, 0, -1])
+DX = np.array([1, 0, -1, 0])
+
+
+@dataclass
+class Context:
+    seed: int
+    config: CityConfig
+    frame: Frame
+    depth: int
+    width: int
+
+    @property
+    def n(self) -> int:
+        return self.frame.hi - self.frame.lo
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (self.n, self.depth, self.width)
+
+    def open_levels(self) -> np.ndarray:
+        """Indices of the levels that get level content (not inside a plate)."""
+        return np.flatnonzero(~self.frame.is_plate)
+
+    def pillars_of(self, i: int) -> np.ndarray:
+        return self.frame.pillars[int(self.frame.stratum[i])]
+
+    def per_level(self, stage: Stage, sampler) -> dict[str, np.ndarray]:
+        """Run ``sampler(rng, i, pillars) -> dict of equal-length arrays`` on each open level
+        with that level's own stream, and concatenate, adding ``level`` (index in frame)."""
+        parts: dict[str, list] = {}
+        for i in self.open_levels():
+            pillars = self.pillars_of(i)
+            if len(pillars) == 0:
+                continue
+            draws = sampler(stream(self.seed, stage, self.frame.lo + int(i)), int(i), pillars)
+            if not draws:
+                continue
+            size = len(next(iter(draws.values())))
+            parts.setdefault("level", []).append(np.full(size, i, dtype=np.int64))
+            for key, value in draws.items():
+                parts.setdefault(key, []).append(np.asarray(value))
+        return {k: np.concatenate(v) for k, v in parts.items()} if parts else {}
+
+    def stamp(self, level, y0, x0, y1, x1) -> np.ndarray:
+        return stamp_rects(self.shape, level, y0, x0, y1, x1)
+
+
+@dataclass
+class Plan:
+    """Level content before the support pass. Extrusions stand on the floor plane:
+    material ``mat`` fills heights ``base..top`` (1 = just above the floor)."""
+
+    shape: tuple[int, int, int]
+    floor: np.ndarray = None
+    bridge: np.ndarray = None
+    holes: np.ndarray = None
+    mat: np.ndarray = None
+    base: np.ndarray = None
+    top: np.ndarray = None
+    notes: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.floor = np.zeros(self.shape, dtype=bool)
+        self.bridge = np.zeros(self.shape, dtype=bool)
+        self.holes = np.zeros(self.shape, dtype=bool)
+        self.mat = np.zeros(self.shape, dtype=np.uint8)
+        self.base = np.ones(self.shape, dtype=np.uint8)
+        self.top = np.zeros(self.shape, dtype=np.uint8)
+
+    def extrude(self, mask: np.ndarray, material: int, top, base=1) -> None:
+        """Stand ``material`` on the floor over ``mask`` from ``base`` to ``top`` (later wins)."""
+        self.mat[mask] = material
+        self.base[mask] = base if np.isscalar(base) else np.broadcast_to(base, self.shape)[mask]
+        self.top[mask] = top if np.isscalar(top) else np.broadcast_to(top, self.shape)[mask]
+
+    def clear(self, mask: np.ndarray) -> None:
+        self.mat[mask] = 0
+        self.top[mask] = 0
+
+
+def pillar_choice(rng: np.random.Generator, pillars: np.ndarray, n: int) -> np.ndarray:
+    """``(n, 4)`` pillars drawn with replacement: builders grow from the anchors."""
+    return pillars[rng.integers(0, len(pillars), n)]

@@ -1,0 +1,89 @@
+"""Stairs and ladders between levels, climbing beside a pillar.
+
+A stair run ends against a pillar so its pad below and its landing above both
+touch an anchor; the level above gets a stairwell cut over the run. Some runs
+get no landing and arrive nowhere, as the Builders leave them. Ladders hug a
+pillar face and pass through a hatch in the floor above.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..materials import Material as M
+from ..rng import Stage
+from .base import DX, DY, Context, Plan, pillar_choice
+
+
+def _below_a_floor(ctx: Context, i: int) -> bool:
+    """True if the level above ``i`` is an open level of the same stratum."""
+    stratum = int(ctx.frame.stratum[i])
+    return ctx.frame.lo + i + 1 < ctx.frame.spans[stratum][1]
+
+
+def _face_cells(p, d):
+    """The cell just outside pillar ``p`` on the side a climber facing ``d`` meets it."""
+    cy, cx = (p[:, 0] + p[:, 2]) // 2, (p[:, 1] + p[:, 3]) // 2
+    ty = np.where(d == 1, p[:, 0] - 1, np.where(d == 3, p[:, 2], cy))
+    tx = np.where(d == 0, p[:, 1] - 1, np.where(d == 2, p[:, 3], cx))
+    return ty, tx
+
+
+def build(ctx: Context, plan: Plan) -> None:
+    """Stair runs and ladders on each level, with pads, stairwells and landings (in place)."""
+    cfg = ctx.config.builders
+    h = ctx.config.level_height
+    length = 2 * (h - 1)
+
+    def sample(rng, i, pillars):
+        if not _below_a_floor(ctx, i):
+            return {}
+        n = cfg.stairs + cfg.ladders
+        return {"p": pillar_choice(rng, pillars, n), "dir": rng.integers(0, 4, n),
+                "wide": np.where(np.arange(n) < cfg.stairs, rng.integers(2, 4, n), 0),
+                "landing": rng.random(n) < 0.8}
+
+    a = ctx.per_level(Stage.STAIRS, sample)
+    if not a:
+        return
+    lv, d, wide, landing = a["level"], a["dir"], a["wide"], a["landing"]
+    ty, tx = _face_cells(a["p"], d)
+    stair = wide > 0
+    n, dd, ww = ctx.shape
+    # enumerate the cells of every run: (run, step along, cell across)
+    t = np.arange(length)[None, :, None]
+    k = np.arange(3)[None, None, :]
+    dy, dx = DY[d][:, None, None], DX[d][:, None, None]
+    cy = ty[:, None, None] - dy * (length - 1 - t) + dx * (k - 1)
+    cx = tx[:, None, None] - dx * (length - 1 - t) + dy * (k - 1)
+    ok = (k < wide[:, None, None]) & stair[:, None, None]
+    ok = ok & (cy >= 0) & (cy < dd) & (cx >= 0) & (cx < ww)
+    height = np.broadcast_to(t // 2 + 1, cy.shape)
+    flat = (np.broadcast_to(lv[:, None, None], cy.shape) * dd + cy) * ww + cx
+    steps = np.zeros(n * dd * ww, dtype=np.uint8)
+    np.maximum.at(steps, flat[ok], np.minimum(height[ok], h - 1).astype(np.uint8))
+    steps = steps.reshape(ctx.shape)
+    run = steps > 0
+    plan.extrude(run, M.STAIR, steps)
+
+    # pads below and stairwells above: the bounding box of each run
+    sel = stair
+    y0, y1 = cy[sel].min(axis=(1, 2)), cy[sel].max(axis=(1, 2)) + 1
+    x0, x1 = cx[sel].min(axis=(1, 2)), cx[sel].max(axis=(1, 2)) + 1
+    ls, up = lv[sel], lv[sel] + 1
+    pads = ctx.stamp(ls, y0 - 2, x0 - 2, y1 + 2, x1 + 2)
+    plan.floor |= pads
+    plan.holes |= ctx.stamp(up, y0, x0, y1, x1)
+    arrive = landing[sel]
+    plan.floor |= ctx.stamp(up[arrive], y0[arrive] - 3, x0[arrive] - 3, y1[arrive] + 3, x1[arrive] + 3)
+
+    # ladders: a rung column on the pillar face and a hatch in the floor above
+    lad = ~stair
+    ly, lx, ll = ty[lad], tx[lad], lv[lad]
+    ladder = ctx.stamp(ll, ly, lx, ly + 1, lx + 1)
+    plan.extrude(ladder, M.LADDER, h - 1)
+    ladder_pads = ctx.stamp(ll, ly - 2, lx - 2, ly + 3, lx + 3)
+    plan.floor |= ladder_pads
+    plan.holes |= ctx.stamp(ll + 1, ly - 1, lx - 1, ly + 2, lx + 2)
+    plan.notes["protect"] = pads | ladder_pads
+    plan.notes["stairs"] = int(stair.sum())
+    plan.notes["ladders"] = int(lad.sum())

@@ -1,0 +1,75 @@
+"""Walls and partitions with doorways, and parapets along slab edges.
+
+Wall agents walk the floor laying one-voxel walls in straight runs with right-angle
+turns, leaving doorways; the result is rooms and corridors nobody planned.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..materials import Material as M
+from ..rng import Stage
+from .base import DX, DY, Context, Plan, pillar_choice
+
+
+def build(ctx: Context, plan: Plan) -> None:
+    """Partition walls into ``plan`` extrusions (in place), doorways left open."""
+    cfg = ctx.config.builders
+    n, steps = cfg.wall_agents, cfg.wall_steps
+    h = ctx.config.level_height
+    if n == 0:
+        return
+    _, d, w = ctx.shape
+
+    def sample(rng, i, pillars):
+        p = pillar_choice(rng, pillars, n)
+        return {
+            "y": p[:, 0] + rng.integers(-12, 13, n), "x": p[:, 1] + rng.integers(-12, 13, n),
+            "dir": rng.integers(0, 4, n),
+            "runs": rng.integers(4, 22, (n, steps)),
+            "turn": np.where(rng.random((n, steps)) < 0.5, 1, -1),
+            "door": rng.random((n, steps)) < cfg.door_chance,
+            "door_at": rng.random((n, steps)),
+            "low": rng.random(n) < 0.15,
+            "parapet": np.full(n, rng.random() < 0.55),
+        }
+
+    a = ctx.per_level(Stage.WALLS, sample)
+    if not a:
+        return
+    lv, y, x, dr = a["level"], a["y"], a["x"], a["dir"]
+    walls, doors = [], []
+    for s in range(steps):
+        run = a["runs"][:, s]
+        ny, nx = y + DY[dr] * run, x + DX[dr] * run
+        walls.append((lv, np.minimum(y, ny), np.minimum(x, nx), np.maximum(y, ny) + 1, np.maximum(x, nx) + 1))
+        at = (a["door_at"][:, s] * np.maximum(run - 3, 0)).astype(np.int64) + 1
+        door = a["door"][:, s]
+        dy0, dx0 = y + DY[dr] * at, x + DX[dr] * at
+        dy1, dx1 = dy0 + DY[dr] * 2, dx0 + DX[dr] * 2
+        doors.append((lv[door], np.minimum(dy0, dy1)[door], np.minimum(dx0, dx1)[door],
+                      np.maximum(dy0, dy1)[door] + 1, np.maximum(dx0, dx1)[door] + 1))
+        y, x = ny, nx
+        dr = (dr + a["turn"][:, s]) % 4
+    wall = ctx.stamp(*[np.concatenate(c) for c in zip(*walls)])
+    wall &= ~ctx.stamp(*[np.concatenate(c) for c in zip(*doors)])
+    low_levels = np.zeros(ctx.n, dtype=bool)
+    low_levels[lv[a["low"]]] = True
+    top = np.where(low_levels[:, None, None], 2, h - 1).astype(np.uint8)
+    plan.extrude(wall, M.WALL, top)
+    parapet_levels = np.zeros(ctx.n, dtype=bool)
+    parapet_levels[lv[a["parapet"]]] = True
+    plan.notes["parapet_levels"] = parapet_levels
+
+
+def parapets(ctx: Context, floor: np.ndarray, plan: Plan) -> None:
+    """Low walls on the open edges of the final floor, on about half the levels (in place)."""
+    edge = np.zeros_like(floor)
+    edge[:, 1:, :] |= ~floor[:, :-1, :]
+    edge[:, :-1, :] |= ~floor[:, 1:, :]
+    edge[:, :, 1:] |= ~floor[:, :, :-1]
+    edge[:, :, :-1] |= ~floor[:, :, 1:]
+    edge &= floor
+    chosen = plan.notes.get("parapet_levels", np.zeros(ctx.n, dtype=bool))
+    edge &= chosen[:, None, None] & (plan.top == 0)
+    plan.extrude(edge, M.WALL, 1)

@@ -1,0 +1,137 @@
+"""City-wide structures, decided on hashed coarse grids, gathered for one run of levels.
+
+``frame(seed, config, lo, hi, depth, width)`` returns what the builders need to know
+about levels ``[lo, hi)`` (which are plate, where the anchors and voids are) and the
+ordered box writes that rasterize every structure reaching those levels.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import CityConfig
+from ..materials import Material as M
+from ..raster import stamp_rects
+from .chasms import Chasm, stratum_chasms
+from .ops import Op, box, overlaps
+from .pillars import stratum_pillars
+from .plates import plate_ops
+from .shafts import MAX_SPAN, level_shafts
+from .strata import level_strata, plates_between
+from .verticals import verticals
+
+
+@dataclass
+class Frame:
+    """Skeleton facts for levels ``[lo, hi)``; 2D arrays are ``(n_levels, d, w)``."""
+
+    lo: int
+    hi: int
+    is_plate: np.ndarray     # (n,) bool
+    stratum: np.ndarray      # (n,) stratum id
+    spans: dict              # stratum -> (first open level, plate above start)
+    pillars: dict            # stratum -> (k, 4) rects
+    anchors: np.ndarray      # solid verticals crossing each level: floors must reach one
+    blocked: np.ndarray      # no level content here (chasms, interiors, gate mouths)
+    chasm: np.ndarray        # open voids that bridges may cross
+    chasm_rects: list        # (level_index, y0, x0, y1, x1) main rectangle of each chasm per level
+    ops: list[Op]            # ordered absolute box writes, applied after level content
+
+
+class _Rects:
+    """Collects ``(level_index, y0, x0, y1, x1)`` rows for one stamp."""
+
+    def __init__(self):
+        self.rows = []
+
+    def add(self, lo, hi, frame_lo, frame_hi, rect):
+        a, b = max(lo, frame_lo), min(hi, frame_hi)
+        if a < b:
+            y0, x0, y1, x1 = rect
+            self.rows.extend((lv - frame_lo, y0, x0, y1, x1) for lv in range(a, b))
+
+    def stamp(self, shape):
+        if not self.rows:
+            return np.zeros(shape, dtype=bool)
+        r = np.array(self.rows, dtype=np.int64)
+        return stamp_rects(shape, r[:, 0], r[:, 1], r[:, 2], r[:, 3], r[:, 4])
+
+
+def frame(seed: int, config: CityConfig, lo: int, hi: int, depth: int, width: int) -> Frame:
+    h, t = config.level_height, config.strata.thickness
+    shape = (hi - lo, depth, width)
+    # strata one period beyond each end, so breaches and gates of neighbours are known
+    margin = config.strata.period
+    is_plate, stratum, spans = level_strata(seed, config.strata, lo - MAX_SPAN - margin, hi + margin)
+    is_plate = is_plate[MAX_SPAN + margin:MAX_SPAN + margin + hi - lo]
+    stratum = stratum[MAX_SPAN + margin:MAX_SPAN + margin + hi - lo]
+    anchors, blocked, chasm = _Rects(), _Rects(), _Rects()
+    chasm_rects = []
+    ops: list[Op] = []
+
+    chasms = {s: stratum_chasms(seed, config.chasms, s, span, span[0] - t, t, depth, width)
+              for s, span in spans.items()}
+    breaches = {s: np.array([c.rects[0] for c in cs if c.pierces], dtype=np.int64).reshape(-1, 4)
+                for s, cs in chasms.items()}
+    no_breach = np.zeros((0, 4), dtype=np.int64)
+    gates = {}
+    for cell, start in plates_between(seed, config.strata, lo - MAX_SPAN - margin, hi + margin):
+        plate, holes = plate_ops(seed, config, start, cell, depth, width, breaches.get(cell, no_breach))
+        gates[cell] = holes
+        if start + t > lo and start < hi:
+            ops.extend(plate)
+        for rect in holes:
+            blocked.add(start + t, start + t + 1, lo, hi, rect)
+
+    pillars = {}
+    for s, (first, stop) in spans.items():
+        # a pillar standing in a breach or a gate, above and below, would hang in mid-air
+        holes = [breaches.get(s, no_breach), breaches.get(s + 1, no_breach),
+                 gates.get(s, no_breach), gates.get(s + 1, no_breach)]
+        found = stratum_pillars(seed, config.pillars, s, depth, width)
+        pillars[s] = found[~overlaps(found, np.concatenate(holes), margin=2)]
+        for c in chasms[s]:  # a piercing chasm reaches below its stratum: add it always
+            _add_chasm(c, lo, hi, blocked, chasm, chasm_rects)
+        if stop <= lo or first >= hi:
+            continue
+        for rect in pillars[s]:
+            y0, x0, y1, x1 = (int(v) for v in rect)
+            ops.append(box(M.PILLAR, first * h, stop * h, y0, y1, x0, x1))
+            anchors.add(first, stop, lo, hi, rect)
+
+    for v in verticals(seed, config, lo, hi, depth, width):
+        ops.extend(v.ops)
+        y0, x0, y1, x1 = v.rect
+        anchors.add(v.bottom, v.top, lo, hi, v.rect)
+        if v.wall:
+            blocked.add(v.bottom, v.top, lo, hi, (y0 + v.wall, x0 + v.wall, y1 - v.wall, x1 - v.wall))
+
+    for level in range(lo - MAX_SPAN, hi):
+        i = level - lo
+        s = int(stratum[i]) if i >= 0 else None
+        if s is None:
+            _, strat, _ = level_strata(seed, config.strata, level, level + 1)
+            s = int(strat[0])
+        first, stop = spans.get(s, (None, None))
+        if first is None or level < first:
+            continue
+        for shaft in level_shafts(seed, config, level, pillars[s], stop):
+            if shaft.top <= lo:
+                continue
+            ops.extend(shaft.ops)
+            y0, x0, y1, x1 = shaft.rect
+            anchors.add(shaft.bottom, shaft.top, lo, hi, shaft.rect)
+            blocked.add(shaft.bottom, shaft.top, lo, hi, (y0 + 1, x0 + 1, y1 - 1, x1 - 1))
+
+    return Frame(lo, hi, is_plate, stratum, spans, pillars, anchors.stamp(shape), blocked.stamp(shape),
+                 chasm.stamp(shape), chasm_rects, ops)
+
+
+def _add_chasm(c: Chasm, lo, hi, blocked, chasm, chasm_rects):
+    for rect in c.rects:
+        blocked.add(c.bottom, c.top, lo, hi, rect)
+        chasm.add(c.bottom, c.top, lo, hi, rect)
+    y0, x0, y1, x1 = (int(v) for v in c.rects[0])
+    for lv in range(max(c.bottom, lo), min(c.top, hi)):
+        chasm_rects.append((lv - lo, y0, x0, y1, x1))
