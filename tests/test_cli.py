@@ -152,3 +152,27 @@ def test_python_dash_m_and_no_numpy_on_import():
     subprocess.run([sys.executable, "-c", code], check=True)
     done = subprocess.run([sys.executable, "-m", "megagen", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "build" in done.stdout
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from megagen.cli import Footprint, LevelRange  # noqa: E402
+
+LEVEL = st.integers(min_value=0, max_value=999_999)
+
+
+@given(LEVEL, LEVEL)
+def test_level_range_parses_inclusive_ranges(a, b):
+    a, b = min(a, b), max(a, b)
+    assert LevelRange().convert(f"{a}-{b}", None, None) == range(a, b + 1)
+
+
+@given(st.integers(min_value=1, max_value=1_000_000))
+def test_level_count_means_zero_to_n_minus_one(n):
+    assert LevelRange().convert(str(n), None, None) == range(n)
+
+
+@given(st.integers(min_value=1, max_value=MAX_SIZE), st.integers(min_value=1, max_value=MAX_SIZE))
+def test_footprint_parses(w, d):
+    assert Footprint().convert(f"{w}x{d}", None, None) == (w, d)
+    assert Footprint().convert(str(w), None, None) == (w, w)
