@@ -74,9 +74,14 @@ def generate_box(box: Box, config: CityConfig, seed: int, observer=None) -> np.n
     vox = np.zeros(box.shape(h), dtype=np.uint8)
     v4 = vox.reshape(box.n_levels, h, box.depth, box.width)
     v4[:, 0] = np.where(kept, np.where(deck, M.BRIDGE, M.SLAB), M.AIR)
-    mat = np.where(stands, mat, 0)
+    # one lookup per plane: which (base, top) codes fill height zi
+    code = np.where(stands, base.astype(np.int64) * h + top, 0)
+    fills = np.zeros((h * h, h), dtype=bool)
+    bb, tt = np.divmod(np.arange(h * h), h)
+    zz = np.arange(h)
+    fills[:] = (bb[:, None] <= zz) & (zz <= tt[:, None]) & (tt[:, None] > 0)
     for zi in range(1, h):
-        v4[:, zi] = np.where((base <= zi) & (top >= zi), mat, 0)
+        v4[:, zi] = mat * fills[code, zi]
     lamps = plan.notes.get("lamps")
     if lamps is not None:
         lamps = lamps[core] & stands

@@ -22,7 +22,10 @@ def stamp_rects(shape: tuple[int, int, int], level: np.ndarray, y0, x0, y1, x1) 
     x1 = np.clip(np.asarray(x1, dtype=np.int64).ravel(), 0, w)
     keep = (y1 > y0) & (x1 > x0) & (level >= 0) & (level < n)
     level, y0, x0, y1, x1 = level[keep], y0[keep], x0[keep], y1[keep], x1[keep]
-    diff = np.zeros((n, d + 1, w + 1), dtype=np.int32)
+    area = (y1 - y0) * (x1 - x0)
+    if area.sum() * 8 < n * d * w:
+        return _enumerate(shape, level, y0, x0, y1, x1, area)
+    diff = np.zeros((n, d + 1, w + 1), dtype=np.int16)
     flat = diff.reshape(-1)
     plane = (d + 1) * (w + 1)
     base = level * plane
@@ -33,6 +36,22 @@ def stamp_rects(shape: tuple[int, int, int], level: np.ndarray, y0, x0, y1, x1) 
     np.cumsum(diff, axis=1, out=diff)
     np.cumsum(diff, axis=2, out=diff)
     return diff[:, :d, :w] > 0
+
+
+def _enumerate(shape, level, y0, x0, y1, x1, area) -> np.ndarray:
+    """Small rectangles: write their cells directly (cost follows their total area)."""
+    n, d, w = shape
+    out = np.zeros(shape, dtype=bool)
+    total = int(area.sum())
+    if total == 0:
+        return out
+    owner = np.repeat(np.arange(len(area)), area)
+    k = np.arange(total) - np.repeat(np.cumsum(area) - area, area)
+    wide = (x1 - x0)[owner]
+    yy = y0[owner] + k // wide
+    xx = x0[owner] + k % wide
+    out.reshape(-1)[(level[owner] * d + yy) * w + xx] = True
+    return out
 
 
 def centred(centre, half):

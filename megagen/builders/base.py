@@ -89,13 +89,13 @@ class Plan:
 
     def extrude(self, mask: np.ndarray, material: int, top, base=1) -> None:
         """Stand ``material`` on the floor over ``mask`` from ``base`` to ``top`` (later wins)."""
-        self.mat[mask] = material
-        self.base[mask] = base if np.isscalar(base) else np.broadcast_to(base, self.shape)[mask]
-        self.top[mask] = top if np.isscalar(top) else np.broadcast_to(top, self.shape)[mask]
+        np.copyto(self.mat, material, where=mask, casting="unsafe")
+        np.copyto(self.base, base, where=mask, casting="unsafe")
+        np.copyto(self.top, top, where=mask, casting="unsafe")
 
     def clear(self, mask: np.ndarray) -> None:
-        self.mat[mask] = 0
-        self.top[mask] = 0
+        np.copyto(self.mat, 0, where=mask)
+        np.copyto(self.top, 0, where=mask)
 
 
 def pillar_choice(rng: np.random.Generator, pillars: np.ndarray, n: int) -> np.ndarray:
