@@ -42,30 +42,34 @@ def supported_floor(plan: Plan, fr: Frame) -> np.ndarray:
 def grow(seed: int, config: CityConfig, lo: int, hi: int, depth: int, width: int, observer=None):
     """Run the skeleton and builders over levels ``[lo, hi)``; return ``(frame, plan, kept)``.
 
-    ``observer(stage_name, plan)``, when given, sees the plan after each builder.
+    ``observer(stage_name, frame, plan, kept)``, when given, is called after the
+    skeleton, after each builder and after the support pass (``kept`` is None
+    until the support pass has run).
     """
     fr = frame(seed, config, lo, hi, depth, width)
     ctx = Context(seed, config, fr, depth, width)
     plan = Plan(ctx.shape)
+    if observer is not None:
+        observer("skeleton", fr, plan, None)
     for name, build in BUILDERS.items():
         build(ctx, plan)
         if observer is not None:
-            observer(name, plan)
+            observer(name, fr, plan, None)
     kept = supported_floor(plan, fr)
     parapets(ctx, kept, plan)
+    if observer is not None:
+        observer("support", fr, plan, kept)
     return fr, plan, kept
 
 
-def generate_box(box: Box, config: CityConfig, seed: int, observer=None) -> np.ndarray:
-    """Voxels of ``box``: uint8 ``(z, y, x)``, shape ``box.shape(config.level_height)``.
+def materialize(box: Box, config: CityConfig, fr: Frame, plan: Plan, kept: np.ndarray | None) -> np.ndarray:
+    """Turn a grown plan (levels ``[box.start - 1, box.stop)``) into the box's voxels.
 
-    A pure function: the same (box, config, seed) gives the same bytes, and a box
-    equals the same levels cut from any larger box. One level below the box is
-    grown too, because its stairs open stairwells into the box's first level.
+    With ``kept=None`` (mid-growth, before the support pass) every planned floor shows.
     """
     h = config.level_height
-    lo = box.start - 1
-    fr, plan, kept = grow(seed, config, lo, box.stop, box.depth, box.width, observer)
+    if kept is None:
+        kept = (plan.floor & ~fr.blocked) | plan.bridge
     core = slice(1, None)  # drop the extra level below the box
     kept, mat, base, top = kept[core], plan.mat[core], plan.base[core], plan.top[core]
     deck = plan.bridge[core]
@@ -76,10 +80,9 @@ def generate_box(box: Box, config: CityConfig, seed: int, observer=None) -> np.n
     v4[:, 0] = np.where(kept, np.where(deck, M.BRIDGE, M.SLAB), M.AIR)
     # one lookup per plane: which (base, top) codes fill height zi
     code = np.where(stands, base.astype(np.int64) * h + top, 0)
-    fills = np.zeros((h * h, h), dtype=bool)
     bb, tt = np.divmod(np.arange(h * h), h)
     zz = np.arange(h)
-    fills[:] = (bb[:, None] <= zz) & (zz <= tt[:, None]) & (tt[:, None] > 0)
+    fills = (bb[:, None] <= zz) & (zz <= tt[:, None]) & (tt[:, None] > 0)
     for zi in range(1, h):
         v4[:, zi] = mat * fills[code, zi]
     lamps = plan.notes.get("lamps")
@@ -89,3 +92,22 @@ def generate_box(box: Box, config: CityConfig, seed: int, observer=None) -> np.n
         vox[lv * h + top[lamps].astype(np.int64), yy, xx] = M.LIGHT
     apply_ops(vox, fr.ops, box.start * h)
     return vox
+
+
+def generate_box(box: Box, config: CityConfig, seed: int, observer=None) -> np.ndarray:
+    """Voxels of ``box``: uint8 ``(z, y, x)``, shape ``box.shape(config.level_height)``.
+
+    A pure function: the same (box, config, seed) gives the same bytes, and a box
+    equals the same levels cut from any larger box. One level below the box is
+    grown too, because its stairs open stairwells into the box's first level.
+
+    ``observer(stage_name, voxels)``, when given, sees the box's voxels after the
+    skeleton, after each builder and after the support pass (for growth animations;
+    it costs a materialization per stage).
+    """
+    watch = None
+    if observer is not None:
+        def watch(stage, fr, plan, kept):
+            observer(stage, materialize(box, config, fr, plan, kept))
+    fr, plan, kept = grow(seed, config, box.start - 1, box.stop, box.depth, box.width, watch)
+    return materialize(box, config, fr, plan, kept)
