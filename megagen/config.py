@@ -98,6 +98,46 @@ class Decay:
 
 
 @dataclass(frozen=True)
+class Village:
+    """The Electro-Fishers' enclave: one bounded, shielded pocket of the City.
+
+    It stands on the top of a Megastructure plate (the first open level of the
+    stratum at or above ``level``); the shield generator is carved into the plate
+    just below it and the Rotting Shrine one level lower.
+    """
+
+    enabled: bool = False
+    level: int = num(40, 2, 1_000_000, "target level; the pocket sits on the plate at or above it")
+    size: int = num(72, 40, 256, "pocket side, voxels (clipped to the footprint)")
+    levels: int = num(3, 2, 6, "levels the pocket spans")
+    dwellings_min: int = num(30, 1, 200, "dwellings, at least")
+    dwellings_max: int = num(60, 1, 200, "dwellings, at most")
+    entrances: int = num(2, 1, 3, "gaps in the perimeter on the ground level")
+    elevator_reach: int = num(8, 1, 64, "levels the elevator climbs above the pocket roof")
+    watchtowers: int = num(8, 0, 32, "watchtowers ringing the enclave (they never see inside)")
+
+
+@dataclass(frozen=True)
+class Safeguard:
+    """Watchtowers standing on plate tops, their detection fields, exterminator nests."""
+
+    enabled: bool = False
+    density: float = num(1.0, 0.0, 20.0, "watchtowers per stratum per 10,000 floor cells")
+    height_min: int = num(2, 1, 64, "levels a watchtower rises, at least")
+    height_max: int = num(12, 1, 64, "levels a watchtower rises, at most")
+    radius: int = num(40, 4, 128, "detection radius of a sensor, voxels")
+    nests: float = num(0.6, 0.0, 4.0, "mean exterminator nests per tower")
+
+
+@dataclass(frozen=True)
+class Features:
+    """Preset features written over the grown City (see ``megagen.features``)."""
+
+    village: Village = field(default_factory=Village)
+    safeguard: Safeguard = field(default_factory=Safeguard)
+
+
+@dataclass(frozen=True)
 class CityConfig:
     """Everything that shapes the City except seed and footprint."""
 
@@ -109,7 +149,7 @@ class CityConfig:
     verticals: Verticals = field(default_factory=Verticals)
     builders: Builders = field(default_factory=Builders)
     decay: Decay = field(default_factory=Decay)
-    features: dict = field(default_factory=dict)
+    features: Features = field(default_factory=Features)
 
 
 @dataclass(frozen=True)
@@ -213,10 +253,6 @@ def build_dataclass(cls, data: dict, source: str, prefix: str = ""):
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: {path} must be a table, got {type(value).__name__}")
             kwargs[key] = build_dataclass(f.default_factory, value, source, path + ".")
-        elif key == "features":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{source}: {path} must be a table")
-            kwargs[key] = value
         else:
             kwargs[key] = _check_value(value, f, path, source)
     return cls(**kwargs)
@@ -256,6 +292,14 @@ def _check_consistency(config: CityConfig, source: str) -> None:
         ("chasms.radius_min", config.chasms.radius_min, "chasms.radius_max", config.chasms.radius_max),
         ("verticals.tower_width_min", config.verticals.tower_width_min, "verticals.tower_width_max", config.verticals.tower_width_max),
         ("verticals.span_min", config.verticals.span_min, "verticals.span_max", config.verticals.span_max),
+    ]
+    for lo_name, lo, hi_name, hi in pairs:
+        if lo > hi:
+            raise ConfigError(f"{source}: {lo_name} ({lo}) must not exceed {hi_name} ({hi})")
+    v, g = config.features.village, config.features.safeguard
+    pairs = [
+        ("features.village.dwellings_min", v.dwellings_min, "features.village.dwellings_max", v.dwellings_max),
+        ("features.safeguard.height_min", g.height_min, "features.safeguard.height_max", g.height_max),
     ]
     for lo_name, lo, hi_name, hi in pairs:
         if lo > hi:
