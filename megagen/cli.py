@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .config import builtin_presets, load_preset, as_dict
 from .errors import ConfigError, MegagenError, OutputError
-from .world import MAX_LEVEL, MAX_SIZE
+from .world import MAX_LEVEL, MAX_SIZE, MIN_SIZE
 
 DEFAULT_SEED = 1
 DEFAULT_SIZE = 256
@@ -49,7 +49,7 @@ class LevelRange(click.ParamType):
 
 
 class Footprint(click.ParamType):
-    """``W`` -> ``(W, W)``; ``WxD`` -> ``(W, D)``, each side in ``1..MAX_SIZE``."""
+    """``W`` -> ``(W, W)``; ``WxD`` -> ``(W, D)``, each side in ``MIN_SIZE..MAX_SIZE``."""
 
     name = "W|WxD"
 
@@ -65,8 +65,8 @@ class Footprint(click.ParamType):
         except ValueError:
             self.fail(f"{value!r} is not a size W or WxD", param, ctx)
         for side in (width, depth):
-            if not 1 <= side <= MAX_SIZE:
-                self.fail(f"{value!r}: each side must be between 1 and {MAX_SIZE}", param, ctx)
+            if not MIN_SIZE <= side <= MAX_SIZE:
+                self.fail(f"{value!r}: each side must be between {MIN_SIZE} and {MAX_SIZE}", param, ctx)
         return width, depth
 
 

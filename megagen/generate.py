@@ -30,7 +30,10 @@ def supported_floor(plan: Plan, fr: Frame) -> np.ndarray:
     """
     floor = plan.floor & ~fr.blocked
     deck = plan.bridge & ~(fr.blocked & ~fr.chasm)
-    floor = (floor | deck) & ~plan.holes
+    holes = plan.holes
+    if "protect" in plan.notes:  # a stair's own pad is never cut, not even by a stairwell
+        holes = holes & ~plan.notes["protect"]
+    floor = (floor | deck) & ~holes
     floor[fr.is_plate] = False
     labels, count = ndimage.label(floor | fr.anchors, structure=_PLANE)
     held = np.zeros(count + 1, dtype=bool)
@@ -63,14 +66,14 @@ def grow(seed: int, config: CityConfig, lo: int, hi: int, depth: int, width: int
 
 
 def materialize(box: Box, config: CityConfig, fr: Frame, plan: Plan, kept: np.ndarray | None) -> np.ndarray:
-    """Turn a grown plan (levels ``[box.start - 1, box.stop)``) into the box's voxels.
+    """Turn a grown plan (levels ``[box.start - 1, box.stop + 1)``) into the box's voxels.
 
     With ``kept=None`` (mid-growth, before the support pass) every planned floor shows.
     """
     h = config.level_height
     if kept is None:
         kept = (plan.floor & ~fr.blocked) | plan.bridge
-    core = slice(1, None)  # drop the extra level below the box
+    core = slice(1, -1)  # drop the extra levels below and above the box
     kept, mat, base, top = kept[core], plan.mat[core], plan.base[core], plan.top[core]
     deck = plan.bridge[core]
     stands = kept & (top > 0) & ~fr.blocked[core]
@@ -99,7 +102,8 @@ def generate_box(box: Box, config: CityConfig, seed: int, observer=None) -> np.n
 
     A pure function: the same (box, config, seed) gives the same bytes, and a box
     equals the same levels cut from any larger box. One level below the box is
-    grown too, because its stairs open stairwells into the box's first level.
+    grown too, because its stairs open stairwells into the box's first level, and
+    one above, because a stair looks at the level it climbs to.
 
     ``observer(stage_name, voxels)``, when given, sees the box's voxels after the
     skeleton, after each builder and after the support pass (for growth animations;
@@ -109,5 +113,8 @@ def generate_box(box: Box, config: CityConfig, seed: int, observer=None) -> np.n
     if observer is not None:
         def watch(stage, fr, plan, kept):
             observer(stage, materialize(box, config, fr, plan, kept))
-    fr, plan, kept = grow(seed, config, box.start - 1, box.stop, box.depth, box.width, watch)
-    return materialize(box, config, fr, plan, kept)
+    fr, plan, kept = grow(seed, config, box.start - 1, box.stop + 1, box.depth, box.width, watch)
+    vox = materialize(box, config, fr, plan, kept)
+    from .features import apply_features  # preset features: a pure post-pass, in place
+    apply_features(vox, box, config, seed)
+    return vox

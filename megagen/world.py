@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 MAX_LEVEL = 1_000_000
 MAX_SIZE = 2048
+MIN_SIZE = 32  # below this a level cannot hold a stair run beside a pillar
 
 
 @dataclass(frozen=True)

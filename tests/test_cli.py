@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from megagen.cli import cli
-from megagen.world import MAX_SIZE
+from megagen.world import MAX_SIZE, MIN_SIZE
 
 
 def run(*args):
@@ -32,6 +32,7 @@ BAD = [
     (["--levels", "2000000"], ["--levels", "highest level"]),
     (["--levels", "4", "--size", "0"], ["--size", "'0'"]),
     (["--levels", "4", "--size", str(MAX_SIZE + 1)], ["--size", str(MAX_SIZE)]),
+    (["--levels", "4", "--size", str(MIN_SIZE - 1)], ["--size", str(MIN_SIZE)]),
     (["--levels", "4", "--size", "64x0"], ["--size"]),
     (["--levels", "4", "--size", "big"], ["--size", "'big'"]),
     (["--levels", "4", "--workers", "0"], ["--workers"]),
@@ -64,7 +65,7 @@ def test_preset_file_that_does_not_parse(tmp_path):
 
 def test_out_under_a_regular_file(tmp_path):
     (tmp_path / "file").write_text("x")
-    result = run("build", "--levels", "2", "--size", "16", "--out", str(tmp_path / "file" / "city"))
+    result = run("build", "--levels", "2", "--size", "32", "--out", str(tmp_path / "file" / "city"))
     assert result.exit_code == 2
     one_line_error(result, "file")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
@@ -72,7 +73,7 @@ def test_out_under_a_regular_file(tmp_path):
 
 def test_out_non_empty_without_force(tmp_path):
     (tmp_path / "mine.txt").write_text("x")
-    result = run("build", "--levels", "2", "--size", "16", "--out", str(tmp_path))
+    result = run("build", "--levels", "2", "--size", "32", "--out", str(tmp_path))
     assert result.exit_code == 2
     one_line_error(result, "not empty", "--force")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt"]
@@ -80,13 +81,13 @@ def test_out_non_empty_without_force(tmp_path):
 
 def test_small_build_then_force(tmp_path):
     out = tmp_path / "city"
-    args = ["build", "--levels", "3", "--size", "32x16", "--seed", "11", "--workers", "1", "--out", str(out)]
+    args = ["build", "--levels", "3", "--size", "48x32", "--seed", "11", "--workers", "1", "--out", str(out)]
     result = run(*args, "--quiet")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""  # quiet, and no progress bar when stderr is not a terminal
     assert sorted(p.name for p in (out / "levels").iterdir()) == [f"level_0000{i}.png" for i in range(3)]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["seed"] == 11 and manifest["size"] == {"width": 32, "depth": 16}
+    assert manifest["seed"] == 11 and manifest["size"] == {"width": 48, "depth": 32}
     assert run(*args).exit_code == 2
     forced = run(*args, "--force", "--levels", "2-4")
     assert forced.exit_code == 0, forced.output
@@ -96,14 +97,14 @@ def test_small_build_then_force(tmp_path):
 
 def test_set_reaches_the_manifest(tmp_path):
     out = tmp_path / "city"
-    result = run("build", "--levels", "1", "--size", "16", "--set", "strata.period=48", "--out", str(out), "-q")
+    result = run("build", "--levels", "1", "--size", "32", "--set", "strata.period=48", "--out", str(out), "-q")
     assert result.exit_code == 0, result.output
     assert json.loads((out / "manifest.json").read_text())["preset"]["config"]["strata"]["period"] == 48
 
 
 def test_default_out_is_under_output(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = run("build", "--levels", "1", "--size", "16", "--seed", "4", "-q")
+    result = run("build", "--levels", "1", "--size", "32", "--seed", "4", "-q")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "output" / "megastructure-4" / "manifest.json").is_file()
 
@@ -113,7 +114,7 @@ def test_keyboard_interrupt_exits_130(tmp_path, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(sys.modules["megagen.build"], "build", interrupted)
-    result = run("build", "--levels", "1", "--size", "16", "--out", str(tmp_path / "o"))
+    result = run("build", "--levels", "1", "--size", "32", "--out", str(tmp_path / "o"))
     assert result.exit_code == 130
     one_line_error(result, "interrupted")
 
@@ -123,7 +124,7 @@ def test_unexpected_failure_exits_1_in_one_line(tmp_path, monkeypatch):
         raise RuntimeError("something broke\nacross lines")
 
     monkeypatch.setattr(sys.modules["megagen.build"], "build", broken)
-    result = run("build", "--levels", "1", "--size", "16", "--out", str(tmp_path / "o"))
+    result = run("build", "--levels", "1", "--size", "32", "--out", str(tmp_path / "o"))
     assert result.exit_code == 1
     one_line_error(result, "something broke")
 
@@ -172,7 +173,7 @@ def test_level_count_means_zero_to_n_minus_one(n):
     assert LevelRange().convert(str(n), None, None) == range(n)
 
 
-@given(st.integers(min_value=1, max_value=MAX_SIZE), st.integers(min_value=1, max_value=MAX_SIZE))
+@given(st.integers(min_value=MIN_SIZE, max_value=MAX_SIZE), st.integers(min_value=MIN_SIZE, max_value=MAX_SIZE))
 def test_footprint_parses(w, d):
     assert Footprint().convert(f"{w}x{d}", None, None) == (w, d)
     assert Footprint().convert(str(w), None, None) == (w, w)

@@ -28,6 +28,28 @@ def _face_cells(p, d):
     return ty, tx
 
 
+def _open_runs(ctx: Context, i: int, pillars: np.ndarray, length: int):
+    """(pillar index, direction) pairs whose run stays in bounds and unblocked on
+    level ``i`` and the one above; every pair when none does."""
+    k = len(pillars)
+    idx = np.repeat(np.arange(k), 4)
+    dirs = np.tile(np.arange(4), k)
+    ty, tx = _face_cells(pillars[idx], dirs)
+    _, d, w = ctx.shape
+    ok = np.ones(len(idx), dtype=bool)
+    for back in (0, length // 2, length - 1, length + 1):
+        y, x = ty - DY[dirs] * back, tx - DX[dirs] * back
+        inside = (y >= 0) & (y < d) & (x >= 0) & (x < w)
+        ok &= inside
+        yc, xc = np.clip(y, 0, d - 1), np.clip(x, 0, w - 1)
+        for level in (i, i + 1):
+            if level < ctx.n:
+                ok &= ~ctx.frame.blocked[level, yc, xc]
+    if not ok.any():
+        return idx, dirs
+    return idx[ok], dirs[ok]
+
+
 def build(ctx: Context, plan: Plan) -> None:
     """Stair runs and ladders on each level, with pads, stairwells and landings (in place)."""
     cfg = ctx.config.builders
@@ -38,7 +60,10 @@ def build(ctx: Context, plan: Plan) -> None:
         if not _below_a_floor(ctx, i):
             return {}
         n = cfg.stairs + cfg.ladders
-        return {"p": pillar_choice(rng, pillars, n), "dir": rng.integers(0, 4, n),
+        # climb beside pillars where the whole run lies in open floor, here and above
+        pick, dirs = _open_runs(ctx, i, pillars, length)
+        k = rng.integers(0, len(pick), n)
+        return {"p": pillars[pick[k]], "dir": dirs[k],
                 "wide": np.where(np.arange(n) < cfg.stairs, rng.integers(2, 4, n), 0),
                 "landing": rng.random(n) < 0.8}
 

@@ -75,22 +75,23 @@ def frame(seed: int, config: CityConfig, lo: int, hi: int, depth: int, width: in
     breaches = {s: np.array([c.rects[0] for c in cs if c.pierces], dtype=np.int64).reshape(-1, 4)
                 for s, cs in chasms.items()}
     no_breach = np.zeros((0, 4), dtype=np.int64)
-    gates = {}
+    # a pillar over a breach in the plate it stands on would hang: it is not built
+    pillars = {}
+    for s in spans:
+        found = stratum_pillars(seed, config.pillars, s, depth, width)
+        pillars[s] = found[~overlaps(found, breaches.get(s, no_breach), 2)]
+    talls = verticals(seed, config, lo - margin, hi + margin, depth, width)
     for cell, start in plates_between(seed, config.strata, lo - MAX_SPAN - margin, hi + margin):
-        plate, holes = plate_ops(seed, config, start, cell, depth, width, breaches.get(cell, no_breach))
-        gates[cell] = holes
+        crossing = [v.rect for v in talls if v.bottom <= start + t and v.top >= start]
+        near = np.concatenate([pillars.get(cell - 1, no_breach), pillars.get(cell, no_breach),
+                               np.array(crossing, dtype=np.int64).reshape(-1, 4)])
+        plate, holes = plate_ops(seed, config, start, cell, depth, width, breaches.get(cell, no_breach), near)
         if start + t > lo and start < hi:
             ops.extend(plate)
         for rect in holes:
             blocked.add(start + t, start + t + 1, lo, hi, rect)
 
-    pillars = {}
     for s, (first, stop) in spans.items():
-        # a pillar standing in a breach or a gate, above and below, would hang in mid-air
-        holes = [breaches.get(s, no_breach), breaches.get(s + 1, no_breach),
-                 gates.get(s, no_breach), gates.get(s + 1, no_breach)]
-        found = stratum_pillars(seed, config.pillars, s, depth, width)
-        pillars[s] = found[~overlaps(found, np.concatenate(holes), margin=2)]
         for c in chasms[s]:  # a piercing chasm reaches below its stratum: add it always
             _add_chasm(c, lo, hi, blocked, chasm, chasm_rects)
         if stop <= lo or first >= hi:
@@ -100,7 +101,9 @@ def frame(seed: int, config: CityConfig, lo: int, hi: int, depth: int, width: in
             ops.append(box(M.PILLAR, first * h, stop * h, y0, y1, x0, x1))
             anchors.add(first, stop, lo, hi, rect)
 
-    for v in verticals(seed, config, lo, hi, depth, width):
+    for v in talls:
+        if v.top <= lo or v.bottom >= hi:
+            continue
         ops.extend(v.ops)
         y0, x0, y1, x1 = v.rect
         anchors.add(v.bottom, v.top, lo, hi, v.rect)

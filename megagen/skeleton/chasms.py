@@ -32,7 +32,8 @@ def stratum_chasms(seed: int, cfg: Chasms, stratum: int, span: tuple[int, int],
     first, stop = span
     out = []
     for _ in range(min(count, 6)):
-        r = int(rng.integers(cfg.radius_min, cfg.radius_max + 1))
+        # a chasm never swallows a whole footprint: cap it at a fifth of the short side
+        r = min(int(rng.integers(cfg.radius_min, cfg.radius_max + 1)), max(min(depth, width) // 5, 2))
         cy, cx = int(rng.integers(0, depth)), int(rng.integers(0, width))
         parts = rng.integers(2, 4)
         hy = np.round(r * rng.uniform(0.5, 1.1, parts)).astype(np.int64)

@@ -15,12 +15,12 @@ from .ops import Op, box, overlaps
 
 
 def plate_ops(seed: int, config: CityConfig, start: int, cell: int, depth: int, width: int,
-              breaches: np.ndarray) -> tuple[list[Op], np.ndarray]:
+              breaches: np.ndarray, pillars: np.ndarray) -> tuple[list[Op], np.ndarray]:
     """Ops for the plate of ``cell`` spanning levels ``[start, start + thickness)``, and
     its gate holes ``(k, 4)`` (y0, x0, y1, x1), which the level above must keep open.
 
     ``breaches`` (rects where chasms broke through) are cleared before the gates are
-    set, and a gate that would hang in a breach is not built."""
+    set; a gate that would hang in a breach or cut a pillar above or below is not built."""
     h, t = config.level_height, config.strata.thickness
     z0, z1 = start * h, (start + t) * h
     ops = [box(M.PLATE, z0, z1, 0, depth, 0, width)]
@@ -41,11 +41,24 @@ def plate_ops(seed: int, config: CityConfig, start: int, cell: int, depth: int, 
         ops.append(box(0, z0, z1, y0, y1, x0, x1))
     rng = stream(seed, Stage.GATES, cell)
     n = max(1, int(rng.poisson(config.strata.gates)))
-    size = rng.integers(5, 10, n)
-    gy = rng.integers(8, max(depth - 18, 9), n)
-    gx = rng.integers(8, max(width - 18, 9), n)
+    tries = 12  # candidates drawn in a fixed number, the first n that fit are built
+    size = rng.integers(5, 10, tries)
+    gy = rng.integers(8, max(depth - 18, 9), tries)
+    gx = rng.integers(8, max(width - 18, 9), tries)
     holes = np.stack([gy, gx, gy + size, gx + size], axis=1)
-    holes = holes[~overlaps(holes, breaches, margin=3)]
+    # when no drawn place is free (small footprints), fall back to a scan of every place
+    gy, gx = np.meshgrid(np.arange(4, max(depth - 9, 5), 3), np.arange(4, max(width - 9, 5), 3), indexing="ij")
+    scan = np.stack([gy.ravel(), gx.ravel(), gy.ravel() + 5, gx.ravel() + 5], axis=1)
+    scan = scan[rng.permutation(len(scan))]
+    holes = np.concatenate([holes, scan])
+    holes = holes[~overlaps(holes, breaches, margin=3) & ~overlaps(holes, pillars, margin=2)]
+    chosen: list[np.ndarray] = []
+    for hole in holes:  # gates never share a frame: one would cut the other's ladder
+        if len(chosen) == n:
+            break
+        if not overlaps(hole, np.array(chosen).reshape(-1, 4), margin=3)[0]:
+            chosen.append(hole)
+    holes = np.array(chosen, dtype=np.int64).reshape(-1, 4)
     for y0, x0, y1, x1 in holes:
         ops.append(box(M.GATE, z0, z1, y0 - 1, y1 + 1, x0 - 1, x1 + 1))
         ops.append(box(0, z0, z1, y0, y1, x0, x1))
