@@ -28,7 +28,7 @@ class Strata:
     period: int = num(36, 12, 400, "mean levels from one plate to the next")
     jitter: int = num(8, 0, 100, "random shift of each plate, levels")
     thickness: int = num(2, 1, 8, "levels of solid plate")
-    galleries: int = num(6, 0, 64, "maintenance galleries carved per plate level")
+    galleries: int = num(10, 0, 64, "maintenance galleries carved per plate level")
     gates: int = num(2, 0, 16, "rare gates through each plate")
 
 
@@ -102,12 +102,12 @@ class Village:
     """The Electro-Fishers' enclave: one bounded, shielded pocket of the City.
 
     It stands on the top of a Megastructure plate (the first open level of the
-    stratum at or above ``level``); the shield generator is carved into the plate
+    stratum nearest to ``level``); the shield generator is carved into the plate
     just below it and the Rotting Shrine one level lower.
     """
 
     enabled: bool = False
-    level: int = num(40, 2, 1_000_000, "target level; the pocket sits on the plate at or above it")
+    level: int = num(40, 2, 1_000_000, "target level; the pocket stands on the plate top nearest to it")
     size: int = num(72, 40, 256, "pocket side, voxels (clipped to the footprint)")
     levels: int = num(3, 2, 6, "levels the pocket spans")
     dwellings_min: int = num(30, 1, 200, "dwellings, at least")
