@@ -32,11 +32,16 @@ def plate_ops(seed: int, config: CityConfig, start: int, cell: int, depth: int, 
         a0 = rng.integers(0, np.maximum(np.where(horizontal, width, depth) // 2, 1))
         length = rng.integers(40, 400, n)
         thick = rng.integers(3, 7, n)
+        # open to the level's full height: from above, a plate level reads as its galleries
+        g0, g1 = level * h + 1, level * h + h
         for hz, pos, s, ln, th in zip(horizontal, along, a0, length, thick):
             if hz:
-                ops.append(box(0, level * h + 1, level * h + h - 1, pos, pos + th, s, s + ln))
+                ops.append(box(0, g0, g1, pos, pos + th, s, s + ln))
             else:
-                ops.append(box(0, level * h + 1, level * h + h - 1, s, s + ln, pos, pos + th))
+                ops.append(box(0, g0, g1, s, s + ln, pos, pos + th))
+        rooms = rng.integers(0, [depth, width, 10, 10], (n // 2, 4))  # chambers on the galleries
+        for y, x, ry, rx in rooms:
+            ops.append(box(0, g0, g1, y, y + 6 + ry, x, x + 6 + rx))
     for y0, x0, y1, x1 in breaches:
         ops.append(box(0, z0, z1, y0, y1, x0, x1))
     rng = stream(seed, Stage.GATES, cell)
