@@ -121,6 +121,12 @@ def build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, se
 
     Runs in a worker process; returns only small data.
     """
+    return _build_block(lo, hi, width, depth, config, seed, preset_name, levels_dir)[0]
+
+
+def _build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, seed: int,
+                 preset_name: str, levels_dir: str, export_spec=None) -> tuple[list[dict], dict | None]:
+    """:func:`build_block` plus this block's exports (``megagen.export``) when ``export_spec`` is set."""
     from .api import provenance
     from .generate import generate_box
     from .render import slices
@@ -135,11 +141,16 @@ def build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, se
         meta = provenance(seed, level, preset_name)
         image = slices.to_image(indices[i], meta)
         write_png(image, Path(levels_dir) / level_filename(level), meta)
-    return level_stats(voxels[n_halo * h:], h, lo)
+    exported = None
+    if export_spec is not None:
+        from .export.run import write_block as export_block
+
+        exported = export_block(voxels[n_halo * h:], lo, hi, export_spec)
+    return level_stats(voxels[n_halo * h:], h, lo), exported
 
 
-def _run_block(args: tuple) -> list[dict]:
-    return build_block(*args)
+def _run_block(args: tuple) -> tuple[list[dict], dict | None]:
+    return _build_block(*args)
 
 
 # ---------------------------------------------------------------- build
@@ -147,7 +158,7 @@ def _run_block(args: tuple) -> list[dict]:
 def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, int] = DEFAULT_SIZE,
           preset: str | Preset = DEFAULT_PRESET, out_dir: str | os.PathLike = "output",
           workers: int = 1, force: bool = False, progress: Progress | None = None,
-          overrides: tuple[str, ...] = ()) -> dict:
+          overrides: tuple[str, ...] = (), exports=(), export_options: dict | None = None) -> dict:
     """Generate ``levels`` and write their floor plans under ``out_dir``; return the manifest.
 
     ``levels`` is a ``range`` of absolute levels (or ``N`` for ``0..N-1``); ``size`` is
@@ -155,6 +166,8 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
     ``progress(levels_done, levels_total)`` is called as blocks complete.
     Raises :class:`~megagen.errors.OutputError` before generating anything if
     ``out_dir`` is not empty (unless ``force``) or cannot be written.
+    ``exports`` (``"vox,zarr"`` or a list, see :mod:`megagen.export`) are written under
+    ``out_dir`` by the workers while the build streams.
     """
     import numpy as np
 
@@ -166,19 +179,33 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
         raise ValueError(f"workers must be at least 1, got {workers}")
     config = resolved.config
     out = Path(out_dir)
+    export_spec = None
+    if exports:
+        from .export import run as export_run
+
+        export_spec = export_run.make_spec(exports, levels, (width, depth), resolved, seed, out, None,
+                                           export_options)
     prepare_out_dir(out, force)
+    if export_spec is not None:
+        export_run.begin(export_spec)
     levels_dir = out / LEVELS_DIR
     if force:
         for name in OWN_FILES:  # a stale manifest must not vouch for a half-rebuilt dir
             (out / name).unlink(missing_ok=True)
 
     blocks = plan_blocks(levels.start, levels.stop, config.block_levels)
-    tasks = [(lo, hi, width, depth, config, int(seed), resolved.name, str(levels_dir)) for lo, hi in blocks]
+    tasks = [(lo, hi, width, depth, config, int(seed), resolved.name, str(levels_dir), export_spec)
+             for lo, hi in blocks]
     stats: dict[int, dict] = {}
     done, total = 0, len(levels)
 
-    def collect(block_stats: list[dict]) -> None:
+    exported: list[dict] = []
+
+    def collect(result: tuple[list[dict], dict | None]) -> None:
         nonlocal done
+        block_stats, block_exports = result
+        if block_exports:
+            exported.append({**block_exports, "_lo": block_stats[0]["level"]})
         for row in block_stats:
             stats[row["level"]] = row
         done += len(block_stats)
@@ -221,6 +248,7 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
             if stale.name not in keep:
                 stale.unlink(missing_ok=True)
 
+    export_summary = export_run.finish(export_spec, exported) if export_spec is not None else None
     manifest = {
         "megagen": __version__,
         "seed": int(seed),
@@ -235,5 +263,7 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
         "wall_seconds": round(time.perf_counter() - started, 3),
         "stats": [stats[level] for level in levels],
     }
+    if export_summary is not None:
+        manifest["exports"] = export_summary
     write_json(manifest, out / MANIFEST)
     return manifest

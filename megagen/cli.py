@@ -169,8 +169,10 @@ def _hms(seconds: float) -> str:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores].")
 @click.option("--force", is_flag=True, help="Overwrite a non-empty output directory.")
+@click.option("--export", "exports", default=None, metavar="FORMAT[,FORMAT]",
+              help="Also write exports while the build streams (see `megagen export --help`).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
-def build(levels, seed, size, preset, overrides, out, workers, force, quiet):
+def build(levels, seed, size, preset, overrides, out, workers, force, exports, quiet):
     """Generate LEVELS and write one floor-plan PNG per level, a legend and a manifest."""
     resolved = load_preset(preset, tuple(overrides))
     out_dir = out if out is not None else os.path.join("output", f"{resolved.name}-{seed}")
@@ -179,7 +181,8 @@ def build(levels, seed, size, preset, overrides, out, workers, force, quiet):
     from .build import build as run_build  # heavy imports only once arguments are valid
 
     manifest = run_build(levels, seed=seed, size=size, preset=resolved, out_dir=out_dir,
-                         workers=workers, force=force, progress=_Bar() if show_bar else None)
+                         workers=workers, force=force, progress=_Bar() if show_bar else None,
+                         exports=exports or ())
     if not quiet:
         n = manifest["levels"]["count"]
         click.echo(f"wrote {n} levels to {out_dir} in {manifest['wall_seconds']:.1f} s", err=True)
@@ -204,3 +207,6 @@ def presets_show(name: str) -> None:
     preset = load_preset(name)
     click.echo(json.dumps({"name": preset.name, "description": preset.description, "source": preset.source,
                            "config": as_dict(preset.config)}, indent=2))
+
+
+from . import cli_export  # noqa: E402,F401  (registers `megagen export`)

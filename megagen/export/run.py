@@ -126,7 +126,7 @@ def _export_block(lo: int, hi: int, config, spec: ExportSpec) -> dict[str, Any]:
 
     voxels = generate_box(Box(lo, hi, spec.size[0], spec.size[1]), config, spec.seed)
     out = write_block(voxels, lo, hi, spec)
-    out["_lo"] = lo
+    out["_lo"], out["_levels"] = lo, hi - lo
     return out
 
 
@@ -168,12 +168,12 @@ def export_region(formats, levels: range | int, seed: int = 1, size: int | tuple
     results: list[dict] = []
     done = 0
 
-    def collect(result: dict) -> None:
+    def collect(result: dict) -> None:  # progress in levels, like build
         nonlocal done
         results.append(result)
-        done += 1
+        done += result.pop("_levels")
         if progress is not None:
-            progress(done, len(tasks))
+            progress(done, len(levels))
 
     if int(workers) <= 1 or len(tasks) == 1:
         for task in tasks:
