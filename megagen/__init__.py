@@ -9,6 +9,9 @@ instant (numpy, Pillow and the generator load on first use):
 - ``megagen.build(levels, seed, size, preset, out_dir, ...)`` -> manifest dict,
   writing one PNG per level;
 - ``megagen.load_preset(name_or_path, overrides)`` -> ``Preset``;
+- ``megagen.export_region(formats, levels, seed, size, preset, out_dir, window=...)``
+  -> summary, writing MagicaVoxel, zarr, glTF, Tiled or Minecraft files
+  (:mod:`megagen.export`);
 - ``megagen.__version__``.
 
 ``megagen.generate`` and ``megagen.build`` are also the names of submodules
@@ -24,13 +27,14 @@ import types
 
 __version__ = "0.1.0"
 
-__all__ = ["build", "generate", "load_preset", "render_slice", "City", "__version__"]
+__all__ = ["build", "generate", "load_preset", "render_slice", "City", "export_region", "__version__"]
 
 # public name -> (module, attribute) for plain lazy attributes
 _LAZY = {
     "load_preset": ("megagen.config", "load_preset"),
     "render_slice": ("megagen.api", "render_slice"),
     "City": ("megagen.api", "City"),
+    "export_region": ("megagen.export.run", "export_region"),
 }
 # submodule name -> (module, function) that calling the submodule runs
 _CALLABLE = {
