@@ -81,13 +81,9 @@ def materialize(box: Box, config: CityConfig, fr: Frame, plan: Plan, kept: np.nd
     vox = np.zeros(box.shape(h), dtype=np.uint8)
     v4 = vox.reshape(box.n_levels, h, box.depth, box.width)
     v4[:, 0] = np.where(kept, np.where(deck, M.BRIDGE, M.SLAB), M.AIR)
-    # one lookup per plane: which (base, top) codes fill height zi
-    code = np.where(stands, base.astype(np.int64) * h + top, 0)
-    bb, tt = np.divmod(np.arange(h * h), h)
-    zz = np.arange(h)
-    fills = (bb[:, None] <= zz) & (zz <= tt[:, None]) & (tt[:, None] > 0)
-    for zi in range(1, h):
-        v4[:, zi] = mat * fills[code, zi]
+    top = np.where(stands, top, 0).astype(np.uint8)
+    for zi in range(1, h):  # a plane at a time: what stands from base up to top fills it
+        np.multiply(mat, (base <= zi) & (top >= zi), out=v4[:, zi])
     lamps = plan.notes.get("lamps")
     if lamps is not None:
         lamps = lamps[core] & stands
