@@ -28,6 +28,7 @@ class Context:
     frame: Frame
     depth: int
     width: int
+    _density: dict = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -40,6 +41,21 @@ class Context:
     def open_levels(self) -> np.ndarray:
         """Indices of the levels that get level content (not inside a plate)."""
         return np.flatnonzero(~self.frame.is_plate)
+
+    def density(self, i: int) -> float:
+        """The character of level ``i``'s stratum: how much the Builders put there.
+
+        Strata differ (some crowded, some near-empty catwalks over the void), which is
+        what makes thousands of levels read as places rather than one texture.
+        """
+        stratum = int(self.frame.stratum[i])
+        if stratum not in self._density:
+            self._density[stratum] = float(stream(self.seed, Stage.STRATA, stratum, 7).uniform(0.35, 1.45))
+        return self._density[stratum]
+
+    def active(self, i: int, n: int) -> np.ndarray:
+        """Which of ``n`` agents work on level ``i`` (a prefix, sized by the density)."""
+        return np.arange(n) < round(n * min(self.density(i), 1.0) + 1e-9) if n else np.zeros(0, bool)
 
     def pillars_of(self, i: int) -> np.ndarray:
         return self.frame.pillars[int(self.frame.stratum[i])]

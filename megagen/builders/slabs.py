@@ -25,10 +25,10 @@ def build(ctx: Context, plan: Plan) -> None:
             "y": (p[:, 0] + p[:, 2]) // 2, "x": (p[:, 1] + p[:, 3]) // 2,
             "dir": rng.integers(0, 4, n),
             "half": np.where(rng.random(n) < 0.6, rng.integers(1, 4, n), rng.integers(4, 12, n)),
-            "plaza": np.where(rng.random(n) < 0.5, rng.integers(6, 22, n), 0),
+            "plaza": np.where((rng.random(n) < 0.5 * ctx.density(i)) & ctx.active(i, n), rng.integers(6, 22, n), -1),
             "runs": rng.integers(6, 28, (n, steps)),
             "turns": rng.integers(-1, 2, (n, steps)) * (rng.random((n, steps)) < 0.4),
-            "alive": rng.random((n, steps)) < 0.92,
+            "alive": (rng.random((n, steps)) < 0.92) & ctx.active(i, n)[:, None],
         }
 
     a = ctx.per_level(Stage.SLABS, sample)

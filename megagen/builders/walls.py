@@ -26,7 +26,7 @@ def build(ctx: Context, plan: Plan) -> None:
         return {
             "y": p[:, 0] + rng.integers(-12, 13, n), "x": p[:, 1] + rng.integers(-12, 13, n),
             "dir": rng.integers(0, 4, n),
-            "runs": rng.integers(4, 22, (n, steps)),
+            "runs": rng.integers(4, 22, (n, steps)) * ctx.active(i, n)[:, None],
             "turn": np.where(rng.random((n, steps)) < 0.5, 1, -1),
             "door": rng.random((n, steps)) < cfg.door_chance,
             "door_at": rng.random((n, steps)),
