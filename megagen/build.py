@@ -136,7 +136,13 @@ def _build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, s
     first = max(0, lo - slices.HALO_LEVELS)
     voxels = generate_box(Box(first, hi, width, depth), config, seed)
     n_halo = lo - first
-    indices = slices.render_levels(voxels, lo, n_halo, h)
+    from . import features
+
+    marks, watched = features.overlay(voxels[n_halo * h:], lo, config, seed)
+    if marks is None:
+        indices = slices.render_levels(voxels, lo, n_halo, h)
+    else:
+        indices = slices.render_levels(voxels, lo, n_halo, h, overlay=marks)
     for i, level in enumerate(range(lo, hi)):
         meta = provenance(seed, level, preset_name)
         image = slices.to_image(indices[i], meta)
@@ -146,7 +152,11 @@ def _build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, s
         from .export.run import write_block as export_block
 
         exported = export_block(voxels[n_halo * h:], lo, hi, export_spec)
-    return level_stats(voxels[n_halo * h:], h, lo), exported
+    rows = level_stats(voxels[n_halo * h:], h, lo)
+    extra = features.level_stats(voxels[n_halo * h:], lo, config, seed, watched)
+    for row, more in zip(rows, extra or ()):
+        row.update(more)
+    return rows, exported
 
 
 def _run_block(args: tuple) -> tuple[list[dict], dict | None]:
@@ -263,6 +273,11 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
         "wall_seconds": round(time.perf_counter() - started, 3),
         "stats": [stats[level] for level in levels],
     }
+    from .features import summary as feature_summary
+
+    features = feature_summary(config, int(seed), levels, depth, width)
+    if features:
+        manifest["features"] = features
     if export_summary is not None:
         manifest["exports"] = export_summary
     write_json(manifest, out / MANIFEST)

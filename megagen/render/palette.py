@@ -50,6 +50,17 @@ _HAZE = np.array([7.0, 9.0, 13.0])
 _VOID_RGB = (3, 4, 6)
 
 
+# Overlay rows (materials never use them): watched cells keep their shade on a red
+# ramp; marks are flat colours for towers, nests and the enclave boundary.
+WATCHED_ROW = 30
+MARK_ROW = 31
+MARK_TOWER = MARK_ROW * SHADES + 0
+MARK_NEST = MARK_ROW * SHADES + 1
+MARK_ENCLAVE = MARK_ROW * SHADES + 2
+_WATCHED_RGB = np.array([255.0, 48.0, 40.0])
+_MARKS = {0: (255, 40, 200), 1: (255, 150, 20), 2: (255, 226, 120)}
+
+
 def shade_index(material: int, shade: int) -> int:
     """Palette index of ``material`` drawn at ``shade``."""
     return int(material) * SHADES + int(shade)
@@ -70,6 +81,12 @@ def _palette_array() -> np.ndarray:
     rgb = base[:, None, :] * b + _HAZE * (1.0 - b)
     # The AIR row is never a hit; all its entries are the void.
     rgb[materials.Material.AIR] = _VOID_RGB
+    if n > MARK_ROW:
+        ramp = np.array([0.22, 0.28, 0.36, 0.46, 0.62, 0.72, 0.84, 1.0])[:, None]
+        rgb[WATCHED_ROW] = _WATCHED_RGB * ramp + _HAZE * (1.0 - ramp)
+        rgb[MARK_ROW] = _VOID_RGB
+        for k, colour in _MARKS.items():
+            rgb[MARK_ROW, k] = colour
     pal = np.zeros((256, 3), dtype=np.uint8)
     pal[: n * SHADES] = np.clip(np.rint(rgb.reshape(-1, 3)), 0, 255).astype(np.uint8)
     pal.setflags(write=False)

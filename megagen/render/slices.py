@@ -38,6 +38,12 @@ from megagen.render.palette import (
 
 HALO_LEVELS = 3  # levels below the first rendered level the caller should generate
 
+# Overlay codes for ``render_levels(..., overlay=)``: 0 draws the level as is.
+OVERLAY_WATCHED = 1   # in a watchtower's detection field: red tint, shade kept
+OVERLAY_TOWER = 2     # mark round a sensor head
+OVERLAY_NEST = 3      # mark round an exterminator nest
+OVERLAY_ENCLAVE = 4   # the village boundary
+
 _SOLID = materials.SOLID  # (256,) bool
 # Codes that are not air yet not solid (unassigned or non-solid materials): rare.
 _NONZERO_NOT_SOLID = ~_SOLID.copy()
@@ -91,7 +97,8 @@ def _top_hits(level: np.ndarray, weights: np.ndarray, flat_base: np.ndarray):
 
 
 def render_levels(
-    voxels: np.ndarray, first_level: int, n_halo: int, level_height: int
+    voxels: np.ndarray, first_level: int, n_halo: int, level_height: int,
+    overlay: np.ndarray | None = None,
 ) -> np.ndarray:
     """Floor plans of the levels of a block, as palette indices.
 
@@ -104,6 +111,10 @@ def render_levels(
     bottom of the world, below which there is nothing) lets level ``L`` look down
     ``min(L, max(n_halo, HALO_LEVELS))`` levels, so the bottom levels come out the
     same however the caller cuts its blocks there.
+
+    ``overlay``, optional, is ``(n, y, x)`` uint8 codes (``OVERLAY_*``) for the
+    rendered levels: watched cells are tinted red keeping their shade (walls, drawn
+    tall, keep their colour so corridors read between them); marks are drawn flat.
     """
     vox = np.asarray(voxels)
     if vox.ndim != 3 or vox.dtype != np.uint8:
@@ -151,4 +162,20 @@ def render_levels(
             img = np.where(fill, codes[i - k] + np.uint8(_down_shade(k)), img)
             missing &= ~found
         out[j] = img
+    if overlay is not None:
+        _apply_overlay(out, np.asarray(overlay))
     return out
+
+
+def _apply_overlay(out: np.ndarray, overlay: np.ndarray) -> None:
+    """Tint and mark ``out`` (palette indices, in place) with overlay codes."""
+    from megagen.render.palette import MARK_ENCLAVE, MARK_NEST, MARK_TOWER, WATCHED_ROW
+
+    if overlay.shape != out.shape:
+        raise ValueError(f"overlay shape {overlay.shape} does not match the levels {out.shape}")
+    shade = out & np.uint8(SHADES - 1)
+    tint = (overlay == OVERLAY_WATCHED) & (shade != TALL)
+    out[tint] = np.uint8(WATCHED_ROW * SHADES) + shade[tint]
+    out[overlay == OVERLAY_ENCLAVE] = MARK_ENCLAVE
+    out[overlay == OVERLAY_NEST] = MARK_NEST
+    out[overlay == OVERLAY_TOWER] = MARK_TOWER
