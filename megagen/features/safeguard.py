@@ -156,23 +156,41 @@ def field(vox: np.ndarray, first_level: int, config: CityConfig, seed: int) -> t
         mask = _shield_mask(seed, config, int(lv), depth, width)
         if mask is not None:
             opaque[lv - first_level] |= mask
-    n_ang = int(np.ceil(3 * np.pi * r))
-    ang = np.arange(n_ang) * (2 * np.pi / n_ang)
-    steps = np.arange(3, r + 1, dtype=np.float64)  # start outside the sensor head
-    # (sensors, angles, steps) sample coordinates; outside the footprint = opaque
-    py = np.floor(hy[:, None, None] + np.sin(ang)[None, :, None] * steps).astype(np.int64)
-    px = np.floor(hx[:, None, None] + np.cos(ang)[None, :, None] * steps).astype(np.int64)
-    inside = (py >= 0) & (py < depth) & (px >= 0) & (px < width)
-    pyc, pxc = np.clip(py, 0, depth - 1), np.clip(px, 0, width - 1)
-    lvl = np.broadcast_to(i[:, None, None], py.shape)
-    blocked = opaque[lvl, pyc, pxc] | ~inside
-    seen = ~np.logical_or.accumulate(blocked, axis=2)
-    watched[lvl[seen], pyc[seen], pxc[seen]] = True
+    watched = line_of_sight(opaque, i, hy, hx, r)
     for lv in np.unique(hl):
         mask = _shield_mask(seed, config, int(lv), depth, width)
         if mask is not None:
             watched[lv - first_level] &= ~mask
     return watched, heads
+
+
+def line_of_sight(opaque: np.ndarray, plane, ey, ex, radius: int) -> np.ndarray:
+    """Cells seen from eyes over opaque planes: bool ``(n, y, x)`` like ``opaque``.
+
+    ``opaque`` bool ``(n, y, x)``; eye ``k`` sits on plane ``plane[k]`` at the corner
+    point ``(ey[k], ex[k])`` (between four cells). Rays are cast every ~1/3 voxel of
+    arc at the rim and marched one voxel per step from 3 to ``radius``; a ray stops at
+    the first opaque cell or the footprint's edge (the blocker itself is not seen).
+    All eyes, angles and steps are one ``(eyes, angles, steps)`` gather.
+    """
+    n, depth, width = opaque.shape
+    watched = np.zeros(opaque.shape, dtype=bool)
+    plane, ey, ex = (np.atleast_1d(np.asarray(a, dtype=np.int64)) for a in (plane, ey, ex))
+    if plane.size == 0:
+        return watched
+    n_ang = int(np.ceil(3 * np.pi * radius))
+    ang = np.arange(n_ang) * (2 * np.pi / n_ang)
+    steps = np.arange(3, radius + 1, dtype=np.float64)  # start outside the sensor head
+    py = np.floor(ey[:, None, None] + np.sin(ang)[None, :, None] * steps).astype(np.int64)
+    px = np.floor(ex[:, None, None] + np.cos(ang)[None, :, None] * steps).astype(np.int64)
+    inside = (py >= 0) & (py < depth) & (px >= 0) & (px < width)
+    np.clip(py, 0, depth - 1, out=py)
+    np.clip(px, 0, width - 1, out=px)
+    lvl = np.broadcast_to(plane[:, None, None], py.shape)
+    blocked = opaque[lvl, py, px] | ~inside
+    seen = ~np.logical_or.accumulate(blocked, axis=2)
+    watched[lvl[seen], py[seen], px[seen]] = True
+    return watched
 
 
 def standable(vox: np.ndarray, h: int) -> np.ndarray:
