@@ -27,7 +27,7 @@ import types
 
 __version__ = "0.1.0"
 
-__all__ = ["build", "generate", "load_preset", "render_slice", "City", "export_region", "__version__"]
+__all__ = ["build", "generate", "load_preset", "render_slice", "City", "export_region", "render_iso", "render_section", "__version__"]
 
 # public name -> (module, attribute) for plain lazy attributes
 _LAZY = {
@@ -35,6 +35,8 @@ _LAZY = {
     "render_slice": ("megagen.api", "render_slice"),
     "City": ("megagen.api", "City"),
     "export_region": ("megagen.export.run", "export_region"),
+    "render_iso": ("megagen.render.iso", "render_iso"),
+    "render_section": ("megagen.render.section", "render_section"),
 }
 # submodule name -> (module, function) that calling the submodule runs
 _CALLABLE = {

@@ -210,3 +210,6 @@ def presets_show(name: str) -> None:
 
 
 from . import cli_export  # noqa: E402,F401  (registers `megagen export`)
+from .cli_render import render as _render  # noqa: E402
+
+cli.add_command(_render)
