@@ -125,8 +125,10 @@ def build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, se
 
 
 def _build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, seed: int,
-                 preset_name: str, levels_dir: str, export_spec=None) -> tuple[list[dict], dict | None]:
-    """:func:`build_block` plus this block's exports (``megagen.export``) when ``export_spec`` is set."""
+                 preset_name: str, levels_dir: str, export_spec=None,
+                 section_factors=None) -> tuple[list[dict], dict | None, object]:
+    """:func:`build_block` plus this block's exports (``megagen.export``) when ``export_spec`` is set,
+    and its section strip (``megagen.render.overview``) when ``section_factors`` is set."""
     from .api import provenance
     from .generate import generate_box
     from .render import slices
@@ -156,10 +158,12 @@ def _build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, s
     extra = features.level_stats(voxels[n_halo * h:], lo, config, seed, watched)
     for row, more in zip(rows, extra or ()):
         row.update(more)
-    return rows, exported
+    from .render.overview import block_strip
+
+    return rows, exported, block_strip(voxels[n_halo * h:], section_factors)
 
 
-def _run_block(args: tuple) -> tuple[list[dict], dict | None]:
+def _run_block(args: tuple) -> tuple[list[dict], dict | None, object]:
     return _build_block(*args)
 
 
@@ -204,16 +208,21 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
             (out / name).unlink(missing_ok=True)
 
     blocks = plan_blocks(levels.start, levels.stop, config.block_levels)
-    tasks = [(lo, hi, width, depth, config, int(seed), resolved.name, str(levels_dir), export_spec)
-             for lo, hi in blocks]
+    from .render import overview
+
+    section = overview.section_canvas(levels, config.level_height, width)
+    tasks = [(lo, hi, width, depth, config, int(seed), resolved.name, str(levels_dir), export_spec,
+              section.strip_factors) for lo, hi in blocks]
     stats: dict[int, dict] = {}
     done, total = 0, len(levels)
 
     exported: list[dict] = []
 
-    def collect(result: tuple[list[dict], dict | None]) -> None:
+    def collect(result: tuple[list[dict], dict | None, object]) -> None:
         nonlocal done
-        block_stats, block_exports = result
+        block_stats, block_exports, strip = result
+        if strip is not None:
+            section.paste(block_stats[0]["level"], block_stats[-1]["level"] + 1, strip)
         if block_exports:
             exported.append({**block_exports, "_lo": block_stats[0]["level"]})
         for row in block_stats:
@@ -259,6 +268,9 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
                 stale.unlink(missing_ok=True)
 
     export_summary = export_run.finish(export_spec, exported) if export_spec is not None else None
+    drawn = overview.write_overview(out, levels, width, depth, resolved, seed, section, levels_dir, level_filename,
+                                    write_png, {"seed": str(seed), "preset": resolved.name, "version": __version__,
+                                                "numpy": np.__version__, "Software": f"megagen {__version__}"})
     manifest = {
         "megagen": __version__,
         "seed": int(seed),
@@ -267,7 +279,7 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
         "size": {"width": width, "depth": depth},
         "level_height": config.level_height,
         "levels": {"start": levels.start, "stop": levels.stop, "count": len(levels)},
-        "files": {"levels": f"{LEVELS_DIR}/level_{{level:05d}}.png", "legend": LEGEND},
+        "files": {"levels": f"{LEVELS_DIR}/level_{{level:05d}}.png", "legend": LEGEND, **drawn},
         "versions": {"megagen": __version__, "numpy": np.__version__, "python": platform.python_version()},
         "workers": int(workers),
         "wall_seconds": round(time.perf_counter() - started, 3),
