@@ -60,7 +60,7 @@ class Look:
     fog_height: float = 150.0   # voxels below the top of the picture for the height fade to reach 1/e
     ao_local: float = 0.5       # darkening when all 8 cells around a face are solid
     ao_coarse: float = 0.9     # darkening in fully enclosed space (coarse occupancy)
-    gamma: float = 1.2          # applied to the final 0..1 colour before quantizing
+    gamma: float = 1.2          # applied to the shaded 0..1 colours (deepens shadows)
     edge: float = 0.5           # darkening of edge pixels
     bloom: float = 0.9          # strength of the glow around emissive voxels
 
@@ -271,6 +271,8 @@ def _triangles(vox, solid, hit, entry, look: Look, ao: bool):
         glow = 0.55 + 0.45 * fog[lit] ** 0.3
         col[lit] = base[mat[lit]] * glow[:, None]
 
+    if look.gamma != 1.0:
+        col = np.power(np.clip(col, 0.0, None), look.gamma)
     rgb = np.empty(node.shape + (3,), dtype=np.float32)
     rgb[...] = np.asarray(BACKGROUND, dtype=np.float32) / 255.0
     rgb[seen] = col
@@ -378,8 +380,6 @@ def iso_array(
         flat_em = np.concatenate([tri_emissive.reshape(-1), [False]])
         em = flat_em[idx]
         img = _bloom(img, em, scale, look.bloom)
-    if look.gamma != 1.0:
-        np.power(img, look.gamma, out=img)
     return np.clip(img * 255.0 + 0.5, 0, 255).astype(np.uint8)
 
 
