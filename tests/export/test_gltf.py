@@ -55,9 +55,11 @@ def test_glb_is_greedy_watertight_and_coloured(exported, reference):
         tri = accessor(gltf, blob, prim.indices).reshape(-1, 3)
         lo, hi = entry["levels"]
         vox = want[(lo - 30) * 8:(hi - 30) * 8]
-        # Y up: heights span the block's levels; x and -z span the window
-        assert pos[:, 1].min() == 0 and pos[:, 1].max() == vox.shape[0]
-        assert pos[:, 0].max() == vox.shape[2] and -pos[:, 2].max() == 0 and -pos[:, 2].min() == vox.shape[1]
+        # Y up: glTF (X, Y, Z) = (x, z, -y); the mesh bounds are the solid voxels' bounds
+        zs, ys, xs = np.nonzero(vox)
+        assert (pos[:, 1].min(), pos[:, 1].max()) == (zs.min(), zs.max() + 1)
+        assert (pos[:, 0].min(), pos[:, 0].max()) == (xs.min(), xs.max() + 1)
+        assert (-pos[:, 2].max(), -pos[:, 2].min()) == (ys.min(), ys.max() + 1)
         node = gltf.nodes[gltf.scenes[0].nodes[0]]
         assert node.translation[1] == lo * 8
         # triangle areas add up to the exposed unit faces, per material (by colour)
