@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -282,8 +283,13 @@ def _triangles(vox, solid, hit, entry, look: Look, ao: bool):
     return rgb, tri_depth, face_id, emissive
 
 
+@lru_cache(maxsize=4)
 def _pixel_triangles(Z: int, D: int, W: int, scale: float) -> tuple[np.ndarray, int, int]:
-    """Flat triangle index (into ``(2, NQ+1, NP+1)``) of every pixel, -1 outside; and the size."""
+    """Flat triangle index (into ``(2, NQ+1, NP+1)``) of every pixel and the picture size.
+
+    Pixels outside every triangle get index ``2 (NQ+1) (NP+1)`` (one past the last, the
+    background). Geometry only, so cached: frames of an animation share it (read-only).
+    """
     width = max(1, int(np.ceil(2 * scale * (W + D))))
     height = max(1, int(np.ceil(scale * (W + D + 2 * Z))))
     if width * height > MAX_PIXELS:
@@ -302,7 +308,8 @@ def _pixel_triangles(Z: int, D: int, W: int, scale: float) -> tuple[np.ndarray, 
     pi = (k[None, :] + i).astype(np.int64) + Z + t
     NQ1, NP1 = D + Z, W + Z  # triangle grid (NQ + 1, NP + 1)
     inside = (qi >= 0) & (qi < NQ1) & (pi >= 0) & (pi < NP1)
-    idx = np.where(inside, (t * NQ1 + qi) * NP1 + pi, -1)
+    idx = np.where(inside, (t * NQ1 + qi) * NP1 + pi, 2 * NQ1 * NP1).astype(np.intp)
+    idx.setflags(write=False)
     return idx, width, height
 
 
@@ -368,31 +375,31 @@ def iso_array(
     rgb, tri_depth, tri_face, tri_emissive = _triangles(vox, solid, hit, entry, look, ao)
     idx, width, height = _pixel_triangles(Z, D, W, float(scale))
 
-    flat_rgb = np.concatenate([rgb.reshape(-1, 3), np.asarray([BACKGROUND], np.float32) / 255.0])
-    idx = np.where(idx < 0, flat_rgb.shape[0] - 1, idx)
-    img = flat_rgb[idx]  # (height, width, 3) float32
+    colours = np.empty((rgb.shape[0] * rgb.shape[1] * rgb.shape[2] + 1, 3), dtype=np.uint8)
+    colours[:-1] = np.clip(rgb.reshape(-1, 3) * 255.0 + 0.5, 0, 255)
+    colours[-1] = BACKGROUND
+    img = np.take(colours, idx, axis=0)  # (height, width, 3) uint8: the picture is one gather
     if edges:
         depth_px = np.concatenate([tri_depth.reshape(-1), [_NONE]])[idx]
         face_px = np.concatenate([tri_face.reshape(-1), [-1]])[idx]
         strength = _edges(depth_px, face_px)
-        img *= (1.0 - look.edge * strength)[..., None]
+        img = (img * (1.0 - look.edge * strength)[..., None] + 0.5).astype(np.uint8)
     if tri_emissive.any() and look.bloom > 0:
-        flat_em = np.concatenate([tri_emissive.reshape(-1), [False]])
-        em = flat_em[idx]
+        em = np.concatenate([tri_emissive.reshape(-1), [False]])[idx]
         img = _bloom(img, em, scale, look.bloom)
-    return np.clip(img * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return img
 
 
 def _bloom(img: np.ndarray, em: np.ndarray, scale: float, strength: float) -> np.ndarray:
+    """Add a soft glow around emissive pixels (uint8 RGB in, uint8 RGB out)."""
     from PIL import Image, ImageFilter
 
-    light = np.where(em[..., None], img, 0.0)
-    src = Image.fromarray(np.clip(light * 255, 0, 255).astype(np.uint8), "RGB")
-    out = img.copy()
+    src = Image.fromarray(np.where(em[..., None], img, 0).astype(np.uint8), "RGB")
+    out = img.astype(np.float32)
     for radius, weight in ((2.0 * scale + 1.0, 0.8), (8.0 * scale + 4.0, 0.6)):
-        blur = np.asarray(src.filter(ImageFilter.GaussianBlur(radius)), dtype=np.float32) / 255.0
-        out += strength * weight * blur * 2.0
-    return out
+        blur = np.asarray(src.filter(ImageFilter.GaussianBlur(radius)), dtype=np.float32)
+        out += strength * weight * 2.0 * blur
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 def render_iso(voxels: np.ndarray, provenance: Mapping[str, str] | None = None, **options):
