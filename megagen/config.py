@@ -143,6 +143,7 @@ class CityConfig:
 
     level_height: int = num(8, 6, 32, "voxels per level")
     block_levels: int = num(32, 4, 512, "levels generated together")
+    tile: int = num(256, 64, 1024, "voxels per side of the tiles the Builders work in")
     strata: Strata = field(default_factory=Strata)
     pillars: Pillars = field(default_factory=Pillars)
     chasms: Chasms = field(default_factory=Chasms)

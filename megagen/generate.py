@@ -16,7 +16,7 @@ from .config import CityConfig
 from .materials import Material as M
 from .skeleton import Frame, frame
 from .skeleton.ops import apply_ops
-from .world import Box
+from .world import Area, Box
 
 # 4-connectivity inside each level plane, none across planes
 _PLANE = np.zeros((3, 3, 3), dtype=bool)
@@ -35,6 +35,9 @@ def supported_floor(plan: Plan, fr: Frame) -> np.ndarray:
         holes = holes & ~plan.notes["protect"]
     floor = (floor | deck) & ~holes
     floor[fr.is_plate] = False
+    # expansion joints on tile seams: no floor crosses one, so support is decided per tile
+    floor[:, ::fr.area.tile, :] = False
+    floor[:, :, ::fr.area.tile] = False
     labels, count = ndimage.label(floor | fr.anchors, structure=_PLANE)
     held = np.zeros(count + 1, dtype=bool)
     held[labels[fr.anchors]] = True
@@ -42,15 +45,16 @@ def supported_floor(plan: Plan, fr: Frame) -> np.ndarray:
     return floor & held[labels]
 
 
-def grow(seed: int, config: CityConfig, lo: int, hi: int, depth: int, width: int, observer=None):
-    """Run the skeleton and builders over levels ``[lo, hi)``; return ``(frame, plan, kept)``.
+def grow(seed: int, config: CityConfig, lo: int, hi: int, area: Area, observer=None):
+    """Run the skeleton and builders over levels ``[lo, hi)`` on ``area`` (whole tiles);
+    return ``(frame, plan, kept)``.
 
     ``observer(stage_name, frame, plan, kept)``, when given, is called after the
     skeleton, after each builder and after the support pass (``kept`` is None
     until the support pass has run).
     """
-    fr = frame(seed, config, lo, hi, depth, width)
-    ctx = Context(seed, config, fr, depth, width)
+    fr = frame(seed, config, lo, hi, area)
+    ctx = Context(seed, config, fr)
     plan = Plan(ctx.shape)
     if observer is not None:
         observer("skeleton", fr, plan, None)
@@ -78,8 +82,9 @@ def materialize(box: Box, config: CityConfig, fr: Frame, plan: Plan, kept: np.nd
     deck = plan.bridge[core]
     stands = kept & (top > 0) & ~fr.blocked[core]
 
-    vox = np.zeros(box.shape(h), dtype=np.uint8)
-    v4 = vox.reshape(box.n_levels, h, box.depth, box.width)
+    area = fr.area
+    vox = np.zeros((box.n_levels * h, area.depth, area.width), dtype=np.uint8)
+    v4 = vox.reshape(box.n_levels, h, area.depth, area.width)
     v4[:, 0] = np.where(kept, np.where(deck, M.BRIDGE, M.SLAB), M.AIR)
     top = np.where(stands, top, 0).astype(np.uint8)
     for zi in range(1, h):  # a plane at a time: what stands from base up to top fills it
@@ -89,8 +94,16 @@ def materialize(box: Box, config: CityConfig, fr: Frame, plan: Plan, kept: np.nd
         lamps = lamps[core] & stands
         lv, yy, xx = np.nonzero(lamps)
         vox[lv * h + top[lamps].astype(np.int64), yy, xx] = M.LIGHT
-    apply_ops(vox, fr.ops, box.start * h)
+    apply_ops(vox, fr.ops, box.start * h, area.y0, area.x0)
     return vox
+
+
+def crop(vox: np.ndarray, box: Box, area: Area) -> np.ndarray:
+    """The window ``box`` out of voxels grown over ``area``."""
+    y, x = box.y0 - area.y0, box.x0 - area.x0
+    if (y, x, box.depth, box.width) == (0, 0, area.depth, area.width):
+        return vox
+    return np.ascontiguousarray(vox[:, y:y + box.depth, x:x + box.width])
 
 
 def generate_box(box: Box, config: CityConfig, seed: int, observer=None) -> np.ndarray:
@@ -105,12 +118,14 @@ def generate_box(box: Box, config: CityConfig, seed: int, observer=None) -> np.n
     skeleton, after each builder and after the support pass (for growth animations;
     it costs a materialization per stage).
     """
+    area = Area.covering(box, config.tile)
     watch = None
     if observer is not None:
         def watch(stage, fr, plan, kept):
-            observer(stage, materialize(box, config, fr, plan, kept))
-    fr, plan, kept = grow(seed, config, box.start - 1, box.stop + 1, box.depth, box.width, watch)
+            observer(stage, crop(materialize(box, config, fr, plan, kept), box, area))
+    fr, plan, kept = grow(seed, config, box.start - 1, box.stop + 1, area, watch)
     vox = materialize(box, config, fr, plan, kept)
-    from .features import apply_features  # preset features: a pure post-pass, in place
-    apply_features(vox, box, config, seed)
-    return vox
+    # preset features: a pure post-pass, in place, over the whole tiles grown
+    from .features import apply_features
+    apply_features(vox, Box(box.start, box.stop, area.width, area.depth, x0=area.x0, y0=area.y0), config, seed)
+    return crop(vox, box, area)

@@ -8,6 +8,7 @@ them into voxels after the support pass. Random draws come from one stream per
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -21,13 +22,21 @@ DY = np.array([0, 1, 0, -1])
 DX = np.array([1, 0, -1, 0])
 
 
+class Tile(NamedTuple):
+    """One tile of the grown area: its corner relative to the area, its size and index."""
+
+    y0: int
+    x0: int
+    size: int
+    ty: int
+    tx: int
+
+
 @dataclass
 class Context:
     seed: int
     config: CityConfig
     frame: Frame
-    depth: int
-    width: int
     _density: dict = field(default_factory=dict)
 
     @property
@@ -36,7 +45,11 @@ class Context:
 
     @property
     def shape(self) -> tuple[int, int, int]:
-        return (self.n, self.depth, self.width)
+        return (self.n, self.frame.area.depth, self.frame.area.width)
+
+    def tiles(self) -> list[Tile]:
+        a = self.frame.area
+        return [Tile(ty * a.tile - a.y0, tx * a.tile - a.x0, a.tile, ty, tx) for ty, tx in a.tiles()]
 
     def open_levels(self) -> np.ndarray:
         """Indices of the levels that get level content (not inside a plate)."""
@@ -57,27 +70,44 @@ class Context:
         """Which of ``n`` agents work on level ``i`` (a prefix, sized by the density)."""
         return np.arange(n) < round(n * min(self.density(i), 1.0) + 1e-9) if n else np.zeros(0, bool)
 
-    def pillars_of(self, i: int) -> np.ndarray:
-        return self.frame.pillars[int(self.frame.stratum[i])]
+    def pillars_of(self, i: int, tile: Tile) -> np.ndarray:
+        """The pillars of level ``i``'s stratum in ``tile``, relative to the area."""
+        rects = self.frame.pillars[int(self.frame.stratum[i])][(tile.ty, tile.tx)]
+        return self.frame.area.local(rects)
 
     def per_level(self, stage: Stage, sampler) -> dict[str, np.ndarray]:
-        """Run ``sampler(rng, i, pillars) -> dict of equal-length arrays`` on each open level
-        with that level's own stream, and concatenate, adding ``level`` (index in frame)."""
+        """Run ``sampler(rng, i, pillars, tile) -> dict of equal-length arrays`` on each
+        open level and tile with that (level, tile)'s own stream, and concatenate,
+        adding ``level`` (index in frame) and the tile corner ``ty0``, ``tx0``."""
         parts: dict[str, list] = {}
         for i in self.open_levels():
-            pillars = self.pillars_of(i)
-            if len(pillars) == 0:
-                continue
-            draws = sampler(stream(self.seed, stage, self.frame.lo + int(i)), int(i), pillars)
-            if not draws:
-                continue
-            size = len(next(iter(draws.values())))
-            parts.setdefault("level", []).append(np.full(size, i, dtype=np.int64))
-            for key, value in draws.items():
-                parts.setdefault(key, []).append(np.asarray(value))
+            for tile in self.tiles():
+                pillars = self.pillars_of(i, tile)
+                if len(pillars) == 0:
+                    continue
+                rng = stream(self.seed, stage, self.frame.lo + int(i), tile.ty, tile.tx)
+                draws = sampler(rng, int(i), pillars, tile)
+                if not draws:
+                    continue
+                size = len(next(iter(draws.values())))
+                parts.setdefault("level", []).append(np.full(size, i, dtype=np.int64))
+                parts.setdefault("ty0", []).append(np.full(size, tile.y0, dtype=np.int64))
+                parts.setdefault("tx0", []).append(np.full(size, tile.x0, dtype=np.int64))
+                for key, value in draws.items():
+                    parts.setdefault(key, []).append(np.asarray(value))
         return {k: np.concatenate(v) for k, v in parts.items()} if parts else {}
 
-    def stamp(self, level, y0, x0, y1, x1) -> np.ndarray:
+    def level_stream(self, stage: Stage, i: int) -> np.random.Generator:
+        """A stream for decisions that belong to the whole level, not to one tile."""
+        return stream(self.seed, stage, self.frame.lo + int(i))
+
+    def stamp(self, level, y0, x0, y1, x1, ty0=None, tx0=None) -> np.ndarray:
+        """Stamp rectangles; with ``ty0, tx0`` each is clipped to its own tile, so what a
+        tile's agents lay never depends on which neighbours are grown with it."""
+        if ty0 is not None:
+            size = self.frame.area.tile
+            y0, y1 = np.clip(y0, ty0, ty0 + size), np.clip(y1, ty0, ty0 + size)
+            x0, x1 = np.clip(x0, tx0, tx0 + size), np.clip(x1, tx0, tx0 + size)
         return stamp_rects(self.shape, level, y0, x0, y1, x1)
 
 

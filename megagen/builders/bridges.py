@@ -19,19 +19,25 @@ def build(ctx: Context, plan: Plan) -> None:
     if n == 0 or not rects:
         return
     rows = []
-    for i, y0, x0, y1, x1 in rects:
-        rng = stream(ctx.seed, Stage.BRIDGES, ctx.frame.lo + i, y0, x0)
+    area = ctx.frame.area
+    for i, y0, x0, y1, x1, ty, tx in rects:
+        rng = stream(ctx.seed, Stage.BRIDGES, ctx.frame.lo + i, y0 + area.y0, x0 + area.x0)
         if ctx.frame.is_plate[i] or rng.random() > 0.55:
             continue
         across_x = rng.random() < 0.5
         half = int(rng.integers(1, 3))
         margin = int(rng.integers(6, 16))
         if across_x:
-            c = int(rng.integers(y0, max(y1, y0 + 1)))
-            rows.append((i, c - half, x0 - margin, c + half + 1, x1 + margin))
+            c = y0 + int(rng.integers(0, max(y1 - y0, 1)))
+            row = (i, c - half, x0 - margin, c + half + 1, x1 + margin)
         else:
-            c = int(rng.integers(x0, max(x1, x0 + 1)))
-            rows.append((i, y0 - margin, c - half, y1 + margin, c + half + 1))
+            c = x0 + int(rng.integers(0, max(x1 - x0, 1)))
+            row = (i, y0 - margin, c - half, y1 + margin, c + half + 1)
+        # a bridge belongs to its chasm's home tile and ends at that tile's edge
+        oy, ox = ty * area.tile - area.y0, tx * area.tile - area.x0
+        clipped = (row[0], max(row[1], oy), max(row[2], ox), min(row[3], oy + area.tile), min(row[4], ox + area.tile))
+        if clipped[3] > clipped[1] and clipped[4] > clipped[2]:
+            rows.append(clipped)
     if not rows:
         return
     r = np.array(rows, dtype=np.int64)

@@ -20,10 +20,9 @@ def build(ctx: Context, plan: Plan) -> None:
         return
     h = ctx.config.level_height
 
-    def sample(rng, i, pillars):
+    def sample(rng, i, pillars, tile):
         p = pillar_choice(rng, pillars, n)
         return {"y": p[:, 0], "x": p[:, 1], "hy": rng.integers(6, 24, n), "hx": rng.integers(6, 24, n),
-                "pitch": rng.integers(4, 7, n), "size": rng.integers(1, 3, n),
                 "present": rng.random(n) < 0.6}
 
     a = ctx.per_level(Stage.COLUMNS, sample)
@@ -31,15 +30,14 @@ def build(ctx: Context, plan: Plan) -> None:
         return
     k = a["present"]
     lv, y, x, hy, hx = a["level"][k], a["y"][k], a["x"][k], a["hy"][k], a["hx"][k]
-    pitch, size = a["pitch"][k], a["size"][k]
-    hall = ctx.stamp(lv, y - hy, x - hx, y + hy, x + hx)
+    hall = ctx.stamp(lv, y - hy, x - hx, y + hy, x + hx, a["ty0"][k], a["tx0"][k])
     plan.floor |= hall
-    # per-level pitch and size (the last hall on a level sets them; halls rarely overlap)
-    lp = np.full(ctx.n, 5)
-    ls = np.ones(ctx.n, dtype=np.int64)
-    lp[lv], ls[lv] = pitch, size
+    # one column grid per level, aligned to absolute coordinates so tiles agree
+    grid_of = np.array([ctx.level_stream(Stage.COLUMNS, i).integers([4, 1], [7, 3]) for i in range(ctx.n)])
+    lp, ls = grid_of[:, 0], grid_of[:, 1]
     _, d, w = ctx.shape
-    yy = np.arange(d)[None, :, None] % lp[:, None, None]
-    xx = np.arange(w)[None, None, :] % lp[:, None, None]
+    area = ctx.frame.area
+    yy = (area.y0 + np.arange(d))[None, :, None] % lp[:, None, None]
+    xx = (area.x0 + np.arange(w))[None, None, :] % lp[:, None, None]
     grid = (yy < ls[:, None, None]) & (xx < ls[:, None, None])
     plan.extrude(hall & grid, M.PILLAR, h - 1)

@@ -19,7 +19,7 @@ def build(ctx: Context, plan: Plan) -> None:
     if n == 0:
         return
 
-    def sample(rng, i, pillars):
+    def sample(rng, i, pillars, tile):
         p = pillar_choice(rng, pillars, n)
         return {"y": p[:, 2], "x": p[:, 3], "dir": rng.integers(0, 4, n),
                 "runs": rng.integers(20, 90, (n, steps)),
@@ -38,7 +38,8 @@ def build(ctx: Context, plan: Plan) -> None:
             use = k < pipes
             oy, ox = DX[dr] * 2 * k, DY[dr] * 2 * k  # offset perpendicular to the run
             seg = (lv[use], np.minimum(y, ny)[use] + oy[use], np.minimum(x, nx)[use] + ox[use],
-                   np.maximum(y, ny)[use] + oy[use] + 1, np.maximum(x, nx)[use] + ox[use] + 1)
+                   np.maximum(y, ny)[use] + oy[use] + 1, np.maximum(x, nx)[use] + ox[use] + 1,
+                   a["ty0"][use], a["tx0"][use])
             for hgt in (1, 2):
                 pick = a["height"][use] == hgt
                 by_height[hgt].append(tuple(c[pick] for c in seg))

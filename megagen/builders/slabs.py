@@ -19,7 +19,7 @@ def build(ctx: Context, plan: Plan) -> None:
     if n == 0:
         return
 
-    def sample(rng, i, pillars):
+    def sample(rng, i, pillars, tile):
         p = pillar_choice(rng, pillars, n)
         return {
             "y": (p[:, 0] + p[:, 2]) // 2, "x": (p[:, 1] + p[:, 3]) // 2,
@@ -35,14 +35,14 @@ def build(ctx: Context, plan: Plan) -> None:
     if not a:
         return
     lv, y, x, d, half = a["level"], a["y"], a["x"], a["dir"], a["half"]
-    rects = [(lv, y - a["plaza"], x - a["plaza"], y + a["plaza"] + 1, x + a["plaza"] + 1)]
+    rects = [(lv, y - a["plaza"], x - a["plaza"], y + a["plaza"] + 1, x + a["plaza"] + 1, a["ty0"], a["tx0"])]
     alive = np.ones(len(lv), dtype=bool)
     for s in range(steps):
         alive &= a["alive"][:, s]
         run = a["runs"][:, s] * alive
         ny, nx = y + DY[d] * run, x + DX[d] * run
         rects.append((lv, np.minimum(y, ny) - half, np.minimum(x, nx) - half,
-                      np.maximum(y, ny) + half + 1, np.maximum(x, nx) + half + 1))
+                      np.maximum(y, ny) + half + 1, np.maximum(x, nx) + half + 1, a["ty0"], a["tx0"]))
         y, x = ny, nx
         d = (d + a["turns"][:, s]) % 4
     cols = [np.concatenate(c) for c in zip(*rects)]

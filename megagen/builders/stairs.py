@@ -28,19 +28,20 @@ def _face_cells(p, d):
     return ty, tx
 
 
-def _open_runs(ctx: Context, i: int, pillars: np.ndarray, length: int):
-    """(pillar index, direction) pairs whose run stays in bounds and unblocked on
-    level ``i`` and the one above; every pair when none does."""
+def _open_runs(ctx: Context, i: int, pillars: np.ndarray, length: int, tile):
+    """(pillar index, direction) pairs whose run (and its pad) stays inside the tile and
+    unblocked on level ``i`` and the one above; every pair when none does."""
     k = len(pillars)
     idx = np.repeat(np.arange(k), 4)
     dirs = np.tile(np.arange(4), k)
     ty, tx = _face_cells(pillars[idx], dirs)
     _, d, w = ctx.shape
     ok = np.ones(len(idx), dtype=bool)
+    lo_y, lo_x = tile.y0 + 4, tile.x0 + 4
+    hi_y, hi_x = tile.y0 + tile.size - 4, tile.x0 + tile.size - 4
     for back in (0, length // 2, length - 1, length + 1):
         y, x = ty - DY[dirs] * back, tx - DX[dirs] * back
-        inside = (y >= 0) & (y < d) & (x >= 0) & (x < w)
-        ok &= inside
+        ok &= (y >= lo_y) & (y < hi_y) & (x >= lo_x) & (x < hi_x)
         yc, xc = np.clip(y, 0, d - 1), np.clip(x, 0, w - 1)
         for level in (i, i + 1):
             if level < ctx.n:
@@ -56,12 +57,12 @@ def build(ctx: Context, plan: Plan) -> None:
     h = ctx.config.level_height
     length = 2 * (h - 1)
 
-    def sample(rng, i, pillars):
+    def sample(rng, i, pillars, tile):
         if not _below_a_floor(ctx, i):
             return {}
         n = cfg.stairs + cfg.ladders
         # climb beside pillars where the whole run lies in open floor, here and above
-        pick, dirs = _open_runs(ctx, i, pillars, length)
+        pick, dirs = _open_runs(ctx, i, pillars, length, tile)
         k = rng.integers(0, len(pick), n)
         return {"p": pillars[pick[k]], "dir": dirs[k],
                 "wide": np.where(np.arange(n) < cfg.stairs, rng.integers(2, 4, n), 0),
@@ -81,7 +82,8 @@ def build(ctx: Context, plan: Plan) -> None:
     cy = ty[:, None, None] - dy * (length - 1 - t) + dx * (k - 1)
     cx = tx[:, None, None] - dx * (length - 1 - t) + dy * (k - 1)
     ok = (k < wide[:, None, None]) & stair[:, None, None]
-    ok = ok & (cy >= 0) & (cy < dd) & (cx >= 0) & (cx < ww)
+    ty0, tx0, size = a["ty0"][:, None, None], a["tx0"][:, None, None], ctx.frame.area.tile
+    ok = ok & (cy >= ty0) & (cy < ty0 + size) & (cx >= tx0) & (cx < tx0 + size)
     height = np.broadcast_to(t // 2 + 1, cy.shape)
     flat = (np.broadcast_to(lv[:, None, None], cy.shape) * dd + cy) * ww + cx
     steps = np.zeros(n * dd * ww, dtype=np.uint8)
@@ -95,20 +97,23 @@ def build(ctx: Context, plan: Plan) -> None:
     y0, y1 = cy[sel].min(axis=(1, 2)), cy[sel].max(axis=(1, 2)) + 1
     x0, x1 = cx[sel].min(axis=(1, 2)), cx[sel].max(axis=(1, 2)) + 1
     ls, up = lv[sel], lv[sel] + 1
-    pads = ctx.stamp(ls, y0 - 2, x0 - 2, y1 + 2, x1 + 2)
+    sy, sx = a["ty0"][sel], a["tx0"][sel]
+    pads = ctx.stamp(ls, y0 - 2, x0 - 2, y1 + 2, x1 + 2, sy, sx)
     plan.floor |= pads
-    plan.holes |= ctx.stamp(up, y0, x0, y1, x1)
+    plan.holes |= ctx.stamp(up, y0, x0, y1, x1, sy, sx)
     arrive = landing[sel]
-    plan.floor |= ctx.stamp(up[arrive], y0[arrive] - 3, x0[arrive] - 3, y1[arrive] + 3, x1[arrive] + 3)
+    plan.floor |= ctx.stamp(up[arrive], y0[arrive] - 3, x0[arrive] - 3, y1[arrive] + 3, x1[arrive] + 3,
+                            sy[arrive], sx[arrive])
 
     # ladders: a rung column on the pillar face and a hatch in the floor above
     lad = ~stair
     ly, lx, ll = ty[lad], tx[lad], lv[lad]
-    ladder = ctx.stamp(ll, ly, lx, ly + 1, lx + 1)
+    ly0, lx0 = a["ty0"][lad], a["tx0"][lad]
+    ladder = ctx.stamp(ll, ly, lx, ly + 1, lx + 1, ly0, lx0)
     plan.extrude(ladder, M.LADDER, h - 1)
-    ladder_pads = ctx.stamp(ll, ly - 2, lx - 2, ly + 3, lx + 3)
+    ladder_pads = ctx.stamp(ll, ly - 2, lx - 2, ly + 3, lx + 3, ly0, lx0)
     plan.floor |= ladder_pads
-    plan.holes |= ctx.stamp(ll + 1, ly - 1, lx - 1, ly + 2, lx + 2)
+    plan.holes |= ctx.stamp(ll + 1, ly - 1, lx - 1, ly + 2, lx + 2, ly0, lx0)
     plan.notes["protect"] = pads | ladder_pads
     plan.notes["stairs"] = int(stair.sum())
     plan.notes["ladders"] = int(lad.sum())

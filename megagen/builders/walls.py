@@ -21,7 +21,7 @@ def build(ctx: Context, plan: Plan) -> None:
         return
     _, d, w = ctx.shape
 
-    def sample(rng, i, pillars):
+    def sample(rng, i, pillars, tile):
         p = pillar_choice(rng, pillars, n)
         return {
             "y": p[:, 0] + rng.integers(-12, 13, n), "x": p[:, 1] + rng.integers(-12, 13, n),
@@ -30,35 +30,32 @@ def build(ctx: Context, plan: Plan) -> None:
             "turn": np.where(rng.random((n, steps)) < 0.5, 1, -1),
             "door": rng.random((n, steps)) < cfg.door_chance,
             "door_at": rng.random((n, steps)),
-            "low": rng.random(n) < 0.15,
-            "parapet": np.full(n, rng.random() < 0.55),
         }
 
     a = ctx.per_level(Stage.WALLS, sample)
     if not a:
         return
-    lv, y, x, dr = a["level"], a["y"], a["x"], a["dir"]
+    lv, y, x, dr, ty0, tx0 = a["level"], a["y"], a["x"], a["dir"], a["ty0"], a["tx0"]
     walls, doors = [], []
     for s in range(steps):
         run = a["runs"][:, s]
         ny, nx = y + DY[dr] * run, x + DX[dr] * run
-        walls.append((lv, np.minimum(y, ny), np.minimum(x, nx), np.maximum(y, ny) + 1, np.maximum(x, nx) + 1))
+        walls.append((lv, np.minimum(y, ny), np.minimum(x, nx), np.maximum(y, ny) + 1, np.maximum(x, nx) + 1, ty0, tx0))
         at = (a["door_at"][:, s] * np.maximum(run - 3, 0)).astype(np.int64) + 1
         door = a["door"][:, s]
         dy0, dx0 = y + DY[dr] * at, x + DX[dr] * at
         dy1, dx1 = dy0 + DY[dr] * 2, dx0 + DX[dr] * 2
         doors.append((lv[door], np.minimum(dy0, dy1)[door], np.minimum(dx0, dx1)[door],
-                      np.maximum(dy0, dy1)[door] + 1, np.maximum(dx0, dx1)[door] + 1))
+                      np.maximum(dy0, dy1)[door] + 1, np.maximum(dx0, dx1)[door] + 1, ty0[door], tx0[door]))
         y, x = ny, nx
         dr = (dr + a["turn"][:, s]) % 4
     wall = ctx.stamp(*[np.concatenate(c) for c in zip(*walls)])
     wall &= ~ctx.stamp(*[np.concatenate(c) for c in zip(*doors)])
-    low_levels = np.zeros(ctx.n, dtype=bool)
-    low_levels[lv[a["low"]]] = True
+    # whole-level choices: some levels have only low partitions, about half get parapets
+    choice = np.array([ctx.level_stream(Stage.WALLS, i).random(2) for i in range(ctx.n)]).reshape(-1, 2)
+    low_levels, parapet_levels = choice[:, 0] < 0.15, choice[:, 1] < 0.55
     top = np.where(low_levels[:, None, None], 2, h - 1).astype(np.uint8)
     plan.extrude(wall, M.WALL, top)
-    parapet_levels = np.zeros(ctx.n, dtype=bool)
-    parapet_levels[lv[a["parapet"]]] = True
     plan.notes["parapet_levels"] = parapet_levels
 
 

@@ -1,8 +1,9 @@
 """City-wide structures, decided on hashed coarse grids, gathered for one run of levels.
 
-``frame(seed, config, lo, hi, depth, width)`` returns what the builders need to know
-about levels ``[lo, hi)`` (which are plate, where the anchors and voids are) and the
-ordered box writes that rasterize every structure reaching those levels.
+``frame(seed, config, lo, hi, area)`` returns what the builders need to know about
+levels ``[lo, hi)`` over an area of whole tiles (which levels are plate, where the
+anchors and voids are) and the ordered box writes (absolute coordinates) that
+rasterize every structure reaching them.
 """
 from __future__ import annotations
 
@@ -19,28 +20,31 @@ from .pillars import stratum_pillars
 from .plates import plate_ops
 from .shafts import MAX_SPAN, level_shafts
 from .strata import level_strata, plates_between
+from ..world import Area
 from .verticals import verticals
 
 
 @dataclass
 class Frame:
-    """Skeleton facts for levels ``[lo, hi)``; 2D arrays are ``(n_levels, d, w)``."""
+    """Skeleton facts for levels ``[lo, hi)`` over ``area``; 2D arrays are
+    ``(n_levels, area.depth, area.width)`` relative to the area's corner."""
 
     lo: int
     hi: int
+    area: Area
     is_plate: np.ndarray     # (n,) bool
     stratum: np.ndarray      # (n,) stratum id
     spans: dict              # stratum -> (first open level, plate above start)
-    pillars: dict            # stratum -> (k, 4) rects
+    pillars: dict            # stratum -> {(ty, tx): (k, 4) absolute rects}
     anchors: np.ndarray      # solid verticals crossing each level: floors must reach one
     blocked: np.ndarray      # no level content here (chasms, interiors, gate mouths)
     chasm: np.ndarray        # open voids that bridges may cross
-    chasm_rects: list        # (level_index, y0, x0, y1, x1) main rectangle of each chasm per level
+    chasm_rects: list        # (level_index, y0, x0, y1, x1, ty, tx): main rect (local) and home tile
     ops: list[Op]            # ordered absolute box writes, applied after level content
 
 
 class _Rects:
-    """Collects ``(level_index, y0, x0, y1, x1)`` rows for one stamp."""
+    """Collects ``(level_index, y0, x0, y1, x1)`` rows (absolute) for one stamp."""
 
     def __init__(self):
         self.rows = []
@@ -48,19 +52,24 @@ class _Rects:
     def add(self, lo, hi, frame_lo, frame_hi, rect):
         a, b = max(lo, frame_lo), min(hi, frame_hi)
         if a < b:
-            y0, x0, y1, x1 = rect
+            y0, x0, y1, x1 = (int(v) for v in rect)
             self.rows.extend((lv - frame_lo, y0, x0, y1, x1) for lv in range(a, b))
 
-    def stamp(self, shape):
+    def stamp(self, shape, area: Area):
         if not self.rows:
             return np.zeros(shape, dtype=bool)
         r = np.array(self.rows, dtype=np.int64)
-        return stamp_rects(shape, r[:, 0], r[:, 1], r[:, 2], r[:, 3], r[:, 4])
+        return stamp_rects(shape, r[:, 0], r[:, 1] - area.y0, r[:, 2] - area.x0, r[:, 3] - area.y0, r[:, 4] - area.x0)
 
 
-def frame(seed: int, config: CityConfig, lo: int, hi: int, depth: int, width: int) -> Frame:
-    h, t = config.level_height, config.strata.thickness
-    shape = (hi - lo, depth, width)
+def _all(per_tile: dict) -> np.ndarray:
+    arrays = list(per_tile.values())
+    return np.concatenate(arrays) if arrays else np.zeros((0, 4), dtype=np.int64)
+
+
+def frame(seed: int, config: CityConfig, lo: int, hi: int, area: Area) -> Frame:
+    h, t, size = config.level_height, config.strata.thickness, area.tile
+    shape = (hi - lo, area.depth, area.width)
     # strata one period beyond each end, so breaches and gates of neighbours are known
     margin = config.strata.period
     is_plate, stratum, spans = level_strata(seed, config.strata, lo - MAX_SPAN - margin, hi + margin)
@@ -69,34 +78,41 @@ def frame(seed: int, config: CityConfig, lo: int, hi: int, depth: int, width: in
     anchors, blocked, chasm = _Rects(), _Rects(), _Rects()
     chasm_rects = []
     ops: list[Op] = []
+    tiles = area.tiles()
+    near_tiles = area.tiles(margin=1)  # chasms reach into neighbouring tiles
 
-    chasms = {s: stratum_chasms(seed, config.chasms, s, span, span[0] - t, t, depth, width)
+    chasms = {s: [(c, ty, tx) for ty, tx in near_tiles
+                  for c in stratum_chasms(seed, config.chasms, s, span, span[0] - t, ty, tx, size)]
               for s, span in spans.items()}
-    breaches = {s: np.array([c.rects[0] for c in cs if c.pierces], dtype=np.int64).reshape(-1, 4)
+    no_rect = np.zeros((0, 4), dtype=np.int64)
+    breaches = {s: np.array([c.rects[0] for c, _, _ in cs if c.pierces], dtype=np.int64).reshape(-1, 4)
                 for s, cs in chasms.items()}
-    no_breach = np.zeros((0, 4), dtype=np.int64)
     # a pillar over a breach in the plate it stands on would hang: it is not built
     pillars = {}
     for s in spans:
-        found = stratum_pillars(seed, config.pillars, s, depth, width)
-        pillars[s] = found[~overlaps(found, breaches.get(s, no_breach), 2)]
-    talls = verticals(seed, config, lo - margin, hi + margin, depth, width)
+        pillars[s] = {}
+        for ty, tx in tiles:
+            found = stratum_pillars(seed, config.pillars, s, ty, tx, size)
+            pillars[s][(ty, tx)] = found[~overlaps(found, breaches.get(s, no_rect), 2)]
+    talls = verticals(seed, config, lo - margin, hi + margin, area)
     for cell, start in plates_between(seed, config.strata, lo - MAX_SPAN - margin, hi + margin):
+        if not (start + t + 1 > lo and start - 1 < hi):
+            continue  # neither the plate nor its gate mouths reach these levels
         crossing = [v.rect for v in talls if v.bottom <= start + t and v.top >= start]
-        near = np.concatenate([pillars.get(cell - 1, no_breach), pillars.get(cell, no_breach),
-                               np.array(crossing, dtype=np.int64).reshape(-1, 4)])
-        plate, holes = plate_ops(seed, config, start, cell, depth, width, breaches.get(cell, no_breach), near)
+        avoid = np.concatenate([_all(pillars.get(cell - 1, {})), _all(pillars.get(cell, {})),
+                                np.array(crossing, dtype=np.int64).reshape(-1, 4)])
+        plate, holes = plate_ops(seed, config, start, cell, area, breaches.get(cell, no_rect), avoid)
         if start + t > lo and start < hi:
             ops.extend(plate)
         for rect in holes:
             blocked.add(start + t, start + t + 1, lo, hi, rect)
 
     for s, (first, stop) in spans.items():
-        for c in chasms[s]:  # a piercing chasm reaches below its stratum: add it always
-            _add_chasm(c, lo, hi, blocked, chasm, chasm_rects)
+        for c, ty, tx in chasms[s]:  # a piercing chasm reaches below its stratum: add it always
+            _add_chasm(c, ty, tx, lo, hi, area, blocked, chasm, chasm_rects)
         if stop <= lo or first >= hi:
             continue
-        for rect in pillars[s]:
+        for rect in _all(pillars[s]):
             y0, x0, y1, x1 = (int(v) for v in rect)
             ops.append(box(M.PILLAR, first * h, stop * h, y0, y1, x0, x1))
             anchors.add(first, stop, lo, hi, rect)
@@ -119,22 +135,25 @@ def frame(seed: int, config: CityConfig, lo: int, hi: int, depth: int, width: in
         first, stop = spans.get(s, (None, None))
         if first is None or level < first:
             continue
-        for shaft in level_shafts(seed, config, level, pillars[s], stop):
-            if shaft.top <= lo:
-                continue
-            ops.extend(shaft.ops)
-            y0, x0, y1, x1 = shaft.rect
-            anchors.add(shaft.bottom, shaft.top, lo, hi, shaft.rect)
-            blocked.add(shaft.bottom, shaft.top, lo, hi, (y0 + 1, x0 + 1, y1 - 1, x1 - 1))
+        for ty, tx in tiles:
+            for shaft in level_shafts(seed, config, level, ty, tx, size, pillars[s][(ty, tx)], stop):
+                if shaft.top <= lo:
+                    continue
+                ops.extend(shaft.ops)
+                y0, x0, y1, x1 = shaft.rect
+                anchors.add(shaft.bottom, shaft.top, lo, hi, shaft.rect)
+                blocked.add(shaft.bottom, shaft.top, lo, hi, (y0 + 1, x0 + 1, y1 - 1, x1 - 1))
 
-    return Frame(lo, hi, is_plate, stratum, spans, pillars, anchors.stamp(shape), blocked.stamp(shape),
-                 chasm.stamp(shape), chasm_rects, ops)
+    return Frame(lo, hi, area, is_plate, stratum, spans, pillars, anchors.stamp(shape, area),
+                 blocked.stamp(shape, area), chasm.stamp(shape, area), chasm_rects, ops)
 
 
-def _add_chasm(c: Chasm, lo, hi, blocked, chasm, chasm_rects):
+def _add_chasm(c: Chasm, ty, tx, lo, hi, area, blocked, chasm, chasm_rects):
     for rect in c.rects:
         blocked.add(c.bottom, c.top, lo, hi, rect)
         chasm.add(c.bottom, c.top, lo, hi, rect)
     y0, x0, y1, x1 = (int(v) for v in c.rects[0])
+    home = (ty, tx) in set(area.tiles())
     for lv in range(max(c.bottom, lo), min(c.top, hi)):
-        chasm_rects.append((lv - lo, y0, x0, y1, x1))
+        if home:
+            chasm_rects.append((lv - lo, y0 - area.y0, x0 - area.x0, y1 - area.y0, x1 - area.x0, ty, tx))

@@ -22,19 +22,20 @@ class Chasm(NamedTuple):
 
 
 def stratum_chasms(seed: int, cfg: Chasms, stratum: int, span: tuple[int, int],
-                   below_top: int, thickness: int, depth: int, width: int) -> list[Chasm]:
-    """Chasms of ``stratum`` whose open levels are ``span = (first, plate_above)``.
+                   below_top: int, ty: int, tx: int, tile: int) -> list[Chasm]:
+    """Chasms of ``stratum`` centred in tile ``(ty, tx)``, open over ``span = (first,
+    plate_above)``; they may reach into neighbouring tiles (by less than half a tile).
 
     ``below_top`` is the last level of the stratum below (under the plate).
     """
-    rng = stream(seed, Stage.CHASMS, stratum)
+    rng = stream(seed, Stage.CHASMS, stratum, ty, tx)
     count = int(rng.poisson(cfg.per_stratum))
     first, stop = span
     out = []
     for _ in range(min(count, 6)):
-        # a chasm never swallows a whole footprint: cap it at a fifth of the short side
-        r = min(int(rng.integers(cfg.radius_min, cfg.radius_max + 1)), max(min(depth, width) // 5, 2))
-        cy, cx = int(rng.integers(0, depth)), int(rng.integers(0, width))
+        # a chasm never swallows a whole tile: cap it at a fifth of one
+        r = min(int(rng.integers(cfg.radius_min, cfg.radius_max + 1)), max(tile // 5, 2))
+        cy, cx = ty * tile + int(rng.integers(0, tile)), tx * tile + int(rng.integers(0, tile))
         parts = rng.integers(2, 4)
         hy = np.round(r * rng.uniform(0.5, 1.1, parts)).astype(np.int64)
         hx = np.round(r * rng.uniform(0.5, 1.1, parts)).astype(np.int64)
@@ -42,16 +43,11 @@ def stratum_chasms(seed: int, cfg: Chasms, stratum: int, span: tuple[int, int],
         ox = np.round(r * rng.uniform(-0.6, 0.6, parts)).astype(np.int64)
         oy[0] = ox[0] = 0
         rects = np.stack([cy + oy - hy, cx + ox - hx, cy + oy + hy, cx + ox + hx], axis=1)
-        rects[:, [0, 2]] = np.clip(rects[:, [0, 2]], 0, depth)
-        rects[:, [1, 3]] = np.clip(rects[:, [1, 3]], 0, width)
         full = rng.random() < 0.55
         top = stop if full else int(rng.integers(min(first + 6, stop), stop + 1))
         pierces = bool(rng.random() < cfg.piercing)
         bottom = below_top - int(rng.integers(3, 10)) if pierces else first
-        if pierces:
-            # keep the plate whole around the breach: shrink to the main rectangle
+        if pierces:  # keep the plate whole around the breach: only the main rectangle
             rects = rects[:1]
-            rects[:, [0, 2]] = np.clip(rects[:, [0, 2]], depth // 8, depth - depth // 8)
-            rects[:, [1, 3]] = np.clip(rects[:, [1, 3]], width // 8, width - width // 8)
         out.append(Chasm(bottom, top, rects, pierces))
     return out

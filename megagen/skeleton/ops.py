@@ -31,9 +31,10 @@ def ring(material: int, z0: int, z1: int, y0: int, y1: int, x0: int, x1: int, t:
     return [box(material, z0, z1, y0, y1, x0, x1), box(0, z0, z1, y0 + t, y1 - t, x0 + t, x1 - t)]
 
 
-def apply_ops(vox: np.ndarray, ops: list[Op], z_origin: int) -> None:
-    """Write ``ops`` into ``vox`` (``(z, y, x)``, in place) whose first plane is ``z_origin``."""
-    nz = vox.shape[0]
+def apply_ops(vox: np.ndarray, ops: list[Op], z_origin: int, y_origin: int = 0, x_origin: int = 0) -> None:
+    """Write ``ops`` into ``vox`` (``(z, y, x)``, in place) whose corner voxel is at
+    absolute ``(z_origin, y_origin, x_origin)``."""
+    nz, ny, nx = vox.shape
     for op in ops:
         lo = max(op.z0, z_origin)
         hi = min(op.z1, z_origin + nz)
@@ -43,7 +44,10 @@ def apply_ops(vox: np.ndarray, ops: list[Op], z_origin: int) -> None:
             lo += (op.z0 - lo) % op.zstep
             if lo >= hi:
                 continue
-        vox[lo - z_origin:hi - z_origin:op.zstep, max(op.y0, 0):max(op.y1, 0), max(op.x0, 0):max(op.x1, 0)] = op.material
+        y0, y1 = max(op.y0 - y_origin, 0), min(op.y1 - y_origin, ny)
+        x0, x1 = max(op.x0 - x_origin, 0), min(op.x1 - x_origin, nx)
+        if y0 < y1 and x0 < x1:
+            vox[lo - z_origin:hi - z_origin:op.zstep, y0:y1, x0:x1] = op.material
 
 
 def overlaps(rects: np.ndarray, others: np.ndarray, margin: int = 0) -> np.ndarray:

@@ -11,25 +11,22 @@ from ..config import Pillars
 from ..rng import Stage, stream
 
 
-def stratum_pillars(seed: int, cfg: Pillars, stratum: int, depth: int, width: int) -> np.ndarray:
-    """``(k, 4)`` int rectangles ``y0, x0, y1, x1`` of the pillars of one stratum."""
-    # small footprints get a tighter grid, so every stratum has several pillars
-    spacing = max(12, min(cfg.spacing, min(depth, width) // 3))
-    ny, nx = -(-depth // spacing), -(-width // spacing)
-    rng = stream(seed, Stage.PILLARS, stratum)
-    present = rng.random((ny, nx)) < 0.8
+def stratum_pillars(seed: int, cfg: Pillars, stratum: int, ty: int, tx: int, tile: int) -> np.ndarray:
+    """``(k, 4)`` absolute rectangles ``y0, x0, y1, x1`` of one stratum's pillars in tile ``(ty, tx)``."""
+    spacing = max(12, min(cfg.spacing, tile // 3))
+    n = tile // spacing
+    rng = stream(seed, Stage.PILLARS, stratum, ty, tx)
+    present = rng.random((n, n)) < 0.8
     quarter = max(spacing // 4, 1)
-    jy = rng.integers(-quarter, quarter + 1, (ny, nx))
-    jx = rng.integers(-quarter, quarter + 1, (ny, nx))
-    size = cfg.width + rng.integers(0, 2, (ny, nx))
+    jy = rng.integers(-quarter, quarter + 1, (n, n))
+    jx = rng.integers(-quarter, quarter + 1, (n, n))
+    size = cfg.width + rng.integers(0, 2, (n, n))
+    present[n // 2, n // 2] = True  # every tile keeps a pillar to grow from
     iy, ix = np.nonzero(present)
-    cy = iy * spacing + spacing // 2 + jy[iy, ix]
-    cx = ix * spacing + spacing // 2 + jx[iy, ix]
+    cy = ty * tile + iy * spacing + spacing // 2 + jy[iy, ix]
+    cx = tx * tile + ix * spacing + spacing // 2 + jx[iy, ix]
     s = size[iy, ix]
     rects = np.stack([cy - s // 2, cx - s // 2, cy - s // 2 + s, cx - s // 2 + s], axis=1)
-    inside = (rects[:, 0] >= 1) & (rects[:, 1] >= 1) & (rects[:, 2] < depth - 1) & (rects[:, 3] < width - 1)
-    rects = rects[inside].astype(np.int64)
-    if len(rects) == 0:  # every stratum keeps at least one pillar to grow from
-        cy, cx, s = depth // 2, width // 2, cfg.width
-        rects = np.array([[cy - s // 2, cx - s // 2, cy - s // 2 + s, cx - s // 2 + s]], dtype=np.int64)
-    return rects
+    y0, x0 = ty * tile, tx * tile
+    inside = (rects[:, 0] > y0 + 2) & (rects[:, 1] > x0 + 2) & (rects[:, 2] < y0 + tile - 2) & (rects[:, 3] < x0 + tile - 2)
+    return rects[inside].astype(np.int64)

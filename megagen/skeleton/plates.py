@@ -9,64 +9,79 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import CityConfig
+from ..world import Area
 from ..materials import Material as M
 from ..rng import Stage, stream
 from .ops import Op, box, overlaps
 
 
-def plate_ops(seed: int, config: CityConfig, start: int, cell: int, depth: int, width: int,
-              breaches: np.ndarray, pillars: np.ndarray) -> tuple[list[Op], np.ndarray]:
-    """Ops for the plate of ``cell`` spanning levels ``[start, start + thickness)``, and
-    its gate holes ``(k, 4)`` (y0, x0, y1, x1), which the level above must keep open.
+def _clip(rect, y0, x0, size):
+    a, b, c, d = rect
+    return max(a, y0), max(b, x0), min(c, y0 + size), min(d, x0 + size)
+
+
+def plate_ops(seed: int, config: CityConfig, start: int, cell: int, area: Area,
+              breaches: np.ndarray, avoid: np.ndarray) -> tuple[list[Op], np.ndarray]:
+    """Ops for the plate of ``cell`` spanning levels ``[start, start + thickness)`` over
+    ``area``, and its gate holes ``(k, 4)`` (absolute y0, x0, y1, x1), which the level
+    above must keep open.
 
     ``breaches`` (rects where chasms broke through) are cleared before the gates are
-    set; a gate that would hang in a breach or cut a pillar above or below is not built."""
-    h, t = config.level_height, config.strata.thickness
+    set; a gate that would hang in a breach or cut a pillar or tower (``avoid``) is not
+    built. Galleries and gates are decided per tile, so any window agrees with any other."""
+    h, t, size = config.level_height, config.strata.thickness, area.tile
     z0, z1 = start * h, (start + t) * h
-    ops = [box(M.PLATE, z0, z1, 0, depth, 0, width)]
-    for level in range(start, start + t):
-        rng = stream(seed, Stage.GALLERIES, level)
-        n = config.strata.galleries
-        horizontal = rng.random(n) < 0.5
-        along = rng.integers(0, np.where(horizontal, depth, width))
-        a0 = rng.integers(0, np.maximum(np.where(horizontal, width, depth) // 2, 1))
-        length = rng.integers(40, 400, n)
-        thick = rng.integers(3, 7, n)
-        # open to the level's full height: from above, a plate level reads as its galleries
-        g0, g1 = level * h + 1, level * h + h
-        for hz, pos, s, ln, th in zip(horizontal, along, a0, length, thick):
-            if hz:
-                ops.append(box(0, g0, g1, pos, pos + th, s, s + ln))
-            else:
-                ops.append(box(0, g0, g1, s, s + ln, pos, pos + th))
-        rooms = rng.integers(0, [depth, width, 10, 10], (n // 2, 4))  # chambers on the galleries
-        for y, x, ry, rx in rooms:
-            ops.append(box(0, g0, g1, y, y + 6 + ry, x, x + 6 + rx))
+    ops = [box(M.PLATE, z0, z1, area.y0, area.y0 + area.depth, area.x0, area.x0 + area.width)]
+    n = config.strata.galleries
+    for ty, tx in area.tiles():
+        oy, ox = ty * size, tx * size
+        for level in range(start, start + t):
+            rng = stream(seed, Stage.GALLERIES, level, ty, tx)
+            horizontal = rng.random(n) < 0.5
+            along = rng.integers(0, size, n)
+            a0 = rng.integers(0, size // 2, n)
+            length = rng.integers(40, 400, n)
+            thick = rng.integers(3, 7, n)
+            # open to the level's full height: from above, a plate level reads as its galleries
+            g0, g1 = level * h + 1, level * h + h
+            for hz, pos, s, ln, th in zip(horizontal, along, a0, length, thick):
+                rect = (pos, s, pos + th, s + ln) if hz else (s, pos, s + ln, pos + th)
+                y0, x0, y1, x1 = _clip((rect[0] + oy, rect[1] + ox, rect[2] + oy, rect[3] + ox), oy, ox, size)
+                ops.append(box(0, g0, g1, y0, y1, x0, x1))
+            rooms = rng.integers(0, [size, size, 10, 10], (n // 2, 4))  # chambers on the galleries
+            for y, x, ry, rx in rooms:
+                y0, x0, y1, x1 = _clip((oy + y, ox + x, oy + y + 6 + ry, ox + x + 6 + rx), oy, ox, size)
+                ops.append(box(0, g0, g1, y0, y1, x0, x1))
     for y0, x0, y1, x1 in breaches:
         ops.append(box(0, z0, z1, y0, y1, x0, x1))
-    rng = stream(seed, Stage.GATES, cell)
-    n = max(1, int(rng.poisson(config.strata.gates)))
-    tries = 12  # candidates drawn in a fixed number, the first n that fit are built
-    size = rng.integers(5, 10, tries)
-    gy = rng.integers(8, max(depth - 18, 9), tries)
-    gx = rng.integers(8, max(width - 18, 9), tries)
-    holes = np.stack([gy, gx, gy + size, gx + size], axis=1)
-    # when no drawn place is free (small footprints), fall back to a scan of every place
-    gy, gx = np.meshgrid(np.arange(4, max(depth - 9, 5), 3), np.arange(4, max(width - 9, 5), 3), indexing="ij")
-    scan = np.stack([gy.ravel(), gx.ravel(), gy.ravel() + 5, gx.ravel() + 5], axis=1)
-    scan = scan[rng.permutation(len(scan))]
-    holes = np.concatenate([holes, scan])
-    holes = holes[~overlaps(holes, breaches, margin=3) & ~overlaps(holes, pillars, margin=2)]
-    chosen: list[np.ndarray] = []
-    for hole in holes:  # gates never share a frame: one would cut the other's ladder
-        if len(chosen) == n:
-            break
-        if not overlaps(hole, np.array(chosen).reshape(-1, 4), margin=3)[0]:
-            chosen.append(hole)
-    holes = np.array(chosen, dtype=np.int64).reshape(-1, 4)
+    gates = [_tile_gates(seed, config, cell, ty, tx, size, breaches, avoid) for ty, tx in area.tiles()]
+    holes = np.concatenate(gates) if gates else np.zeros((0, 4), dtype=np.int64)
     for y0, x0, y1, x1 in holes:
         ops.append(box(M.GATE, z0, z1, y0 - 1, y1 + 1, x0 - 1, x1 + 1))
         ops.append(box(0, z0, z1, y0, y1, x0, x1))
         # a ladder up the inner face, from the floor of the level below to the level above
         ops.append(box(M.LADDER, z0 - h + 1, z1 + 1, y0, y0 + 1, x0 + 1, x0 + 3))
     return ops, holes
+
+
+def _tile_gates(seed, config, cell, ty, tx, size, breaches, avoid) -> np.ndarray:
+    """Gate holes of one tile: a few drawn places, then a scan, the first free ones kept."""
+    rng = stream(seed, Stage.GATES, cell, ty, tx)
+    n = max(1, int(rng.poisson(config.strata.gates)))
+    tries = 12
+    side = rng.integers(5, 10, tries)
+    gy = ty * size + rng.integers(8, size - 18, tries)
+    gx = tx * size + rng.integers(8, size - 18, tries)
+    holes = np.stack([gy, gx, gy + side, gx + side], axis=1)
+    sy, sx = np.meshgrid(np.arange(4, size - 9, 3), np.arange(4, size - 9, 3), indexing="ij")
+    scan = np.stack([sy.ravel() + ty * size, sx.ravel() + tx * size], axis=1)
+    scan = np.concatenate([scan, scan + 5], axis=1)[rng.permutation(sy.size)]
+    holes = np.concatenate([holes, scan])
+    holes = holes[~overlaps(holes, breaches, margin=3) & ~overlaps(holes, avoid, margin=2)]
+    chosen: list[np.ndarray] = []
+    for hole in holes:  # gates never share a frame: one would cut the other's ladder
+        if len(chosen) == n:
+            break
+        if not overlaps(hole, np.array(chosen).reshape(-1, 4), margin=3)[0]:
+            chosen.append(hole)
+    return np.array(chosen, dtype=np.int64).reshape(-1, 4)

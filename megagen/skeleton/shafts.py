@@ -24,9 +24,11 @@ class Shaft(NamedTuple):
     ops: list[Op]
 
 
-def level_shafts(seed: int, config: CityConfig, level: int, pillars: np.ndarray, stratum_top: int) -> list[Shaft]:
-    """Shafts starting on ``level`` next to one of ``pillars``, ending below ``stratum_top``."""
-    rng = stream(seed, Stage.SHAFTS, level)
+def level_shafts(seed: int, config: CityConfig, level: int, ty: int, tx: int, tile: int,
+                 pillars: np.ndarray, stratum_top: int) -> list[Shaft]:
+    """Shafts of tile ``(ty, tx)`` starting on ``level`` next to one of the tile's
+    ``pillars`` (absolute rects), ending below ``stratum_top``; never leaving the tile."""
+    rng = stream(seed, Stage.SHAFTS, level, ty, tx)
     count = int(rng.poisson(config.builders.shafts))
     out = []
     h = config.level_height
@@ -46,7 +48,8 @@ def level_shafts(seed: int, config: CityConfig, level: int, pillars: np.ndarray,
             y0, x0 = py0 - s, px0
         y1, x1 = y0 + s, x0 + s
         top = min(level + int(rng.integers(3, MAX_SPAN + 1)), stratum_top)
-        if top - level < 2:
+        inside = ty * tile < y0 and y1 < (ty + 1) * tile and tx * tile < x0 and x1 < (tx + 1) * tile
+        if top - level < 2 or not inside:
             continue
         z0, z1 = level * h, top * h
         ops = ring(M.SHAFT, z0, z1, y0, y1, x0, x1)

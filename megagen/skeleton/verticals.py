@@ -13,6 +13,7 @@ import numpy as np
 from ..config import CityConfig
 from ..materials import Material as M
 from ..rng import Stage, stream
+from ..world import Area
 from .ops import Op, box, ring
 from .strata import level_strata
 
@@ -27,16 +28,18 @@ class Vertical(NamedTuple):
 
 
 def _starts(seed, config: CityConfig, stage: Stage, spacing: int, chance: float, lo: int, hi: int,
-            depth: int, width: int):
-    """Yield ``(rng, bottom, top, cy, cx)`` for every start whose span meets ``[lo, hi)``."""
+            area: Area):
+    """Yield ``(rng, bottom, top, cy, cx)`` for every start whose span meets ``[lo, hi)``
+    and whose cell (absolute, one cell of margin) meets ``area``."""
     v = config.verticals
     era = v.span_max
     first_era = (lo - 2 * era) // era + 1
     last_era = (hi - 1) // era
-    ny, nx = -(-depth // spacing), -(-width // spacing)
+    cy_range = range(area.y0 // spacing - 1, -(-(area.y0 + area.depth) // spacing) + 1)
+    cx_range = range(area.x0 // spacing - 1, -(-(area.x0 + area.width) // spacing) + 1)
     for e in range(first_era, last_era + 1):
-        for iy in range(ny):
-            for ix in range(nx):
+        for iy in cy_range:
+            for ix in cx_range:
                 rng = stream(seed, stage, e, iy, ix)
                 if rng.random() >= chance:
                     continue
@@ -114,7 +117,7 @@ def _great_pillar(rng, bottom, top, cy, cx, config: CityConfig) -> Vertical:
     return Vertical("great_pillar", bottom, top, (y0, x0, y0 + s, x0 + s + 1), 0, ops)
 
 
-def verticals(seed: int, config: CityConfig, lo: int, hi: int, depth: int, width: int) -> list[Vertical]:
+def verticals(seed: int, config: CityConfig, lo: int, hi: int, area: Area) -> list[Vertical]:
     """Every tall structure meeting levels ``[lo, hi)``, clipped to nothing (ops are absolute)."""
     v, p = config.verticals, config.pillars
     kinds = [
@@ -124,6 +127,6 @@ def verticals(seed: int, config: CityConfig, lo: int, hi: int, depth: int, width
     ]
     out = []
     for stage, spacing, chance, make in kinds:
-        for rng, bottom, top, cy, cx in _starts(seed, config, stage, spacing, chance, lo, hi, depth, width):
+        for rng, bottom, top, cy, cx in _starts(seed, config, stage, spacing, chance, lo, hi, area):
             out.append(make(rng, bottom, top, cy, cx, config))
     return out

@@ -6,7 +6,7 @@ from megagen.generate import generate_box
 from megagen.materials import Material
 from megagen.skeleton.strata import level_strata, plate_start
 from megagen.skeleton.verticals import verticals
-from megagen.world import Box
+from megagen.world import Area, Box
 
 CONFIG = load_preset("megastructure").config
 H = CONFIG.level_height
@@ -32,7 +32,9 @@ def test_plate_start_is_a_pure_function_of_the_cell():
 
 def test_tall_structure_is_continuous_across_a_block_boundary():
     seed, size = 1, 256
-    found = [v for v in verticals(seed, CONFIG, 0, 3000, size, size) if v.top - v.bottom > 100]
+    area = Area.covering(Box(0, 1, size, size), CONFIG.tile)
+    found = [v for v in verticals(seed, CONFIG, 0, 3000, area) if v.top - v.bottom > 100]
+    found = [v for v in found if 0 <= v.rect[0] and v.rect[2] <= size and 0 <= v.rect[1] and v.rect[3] <= size]
     assert found, "no tall structure in 3000 levels"
     v = found[0]
     cut = (v.bottom + v.top) // 2
