@@ -210,6 +210,7 @@ def presets_show(name: str) -> None:
 
 
 from . import cli_export  # noqa: E402,F401  (registers `megagen export`)
+from . import cli_view  # noqa: E402,F401  (registers `megagen view`)
 from .cli_render import render as _render  # noqa: E402
 
 cli.add_command(_render)
