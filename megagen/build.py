@@ -35,7 +35,8 @@ Progress = Callable[[int, int], None]
 LEVELS_DIR = "levels"
 MANIFEST = "manifest.json"
 LEGEND = "legend.png"
-OWN_FILES = (MANIFEST, LEGEND)
+PAGE = "index.html"  # megagen.viewer.PAGE
+OWN_FILES = (MANIFEST, LEGEND, PAGE)
 
 
 def level_filename(level: int) -> str:
@@ -292,5 +293,11 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
         manifest["features"] = features
     if export_summary is not None:
         manifest["exports"] = export_summary
+    try:  # the viewer page, from the manifest-to-be; the manifest itself still comes last
+        from .viewer import write_page
+
+        write_page(out, manifest)
+    except Exception as exc:  # noqa: BLE001 - a page bug must not lose a finished build
+        manifest["viewer_error"] = f"{type(exc).__name__}: {exc}"
     write_json(manifest, out / MANIFEST)
     return manifest
