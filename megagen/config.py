@@ -85,7 +85,7 @@ class Builders:
     conduit_agents: int = num(5, 0, 200)
     conduit_steps: int = num(6, 1, 200)
     buildings: int = num(7, 0, 200)
-    lights: float = num(0.004, 0.0, 0.1, "fraction of wall tops that glow")
+    lights: float = num(0.05, 0.0, 1.0, "chance that a wall corner carries a light")
 
 
 @dataclass(frozen=True)

@@ -30,13 +30,14 @@ def build(ctx: Context, plan: Plan) -> None:
             "turn": np.where(rng.random((n, steps)) < 0.5, 1, -1),
             "door": rng.random((n, steps)) < cfg.door_chance,
             "door_at": rng.random((n, steps)),
+            "lamp": rng.random((n, steps)) < cfg.lights,
         }
 
     a = ctx.per_level(Stage.WALLS, sample)
     if not a:
         return
     lv, y, x, dr, ty0, tx0 = a["level"], a["y"], a["x"], a["dir"], a["ty0"], a["tx0"]
-    walls, doors = [], []
+    walls, doors, lamps = [], [], []
     for s in range(steps):
         run = a["runs"][:, s]
         ny, nx = y + DY[dr] * run, x + DX[dr] * run
@@ -47,6 +48,8 @@ def build(ctx: Context, plan: Plan) -> None:
         dy1, dx1 = dy0 + DY[dr] * 2, dx0 + DX[dr] * 2
         doors.append((lv[door], np.minimum(dy0, dy1)[door], np.minimum(dx0, dx1)[door],
                       np.maximum(dy0, dy1)[door] + 1, np.maximum(dx0, dx1)[door] + 1, ty0[door], tx0[door]))
+        lit = a["lamp"][:, s]  # a light where the wall turns: the City's rare, cold light
+        lamps.append((lv[lit], ny[lit], nx[lit], ny[lit] + 1, nx[lit] + 1, ty0[lit], tx0[lit]))
         y, x = ny, nx
         dr = (dr + a["turn"][:, s]) % 4
     wall = ctx.stamp(*[np.concatenate(c) for c in zip(*walls)])
@@ -57,6 +60,8 @@ def build(ctx: Context, plan: Plan) -> None:
     top = np.where(low_levels[:, None, None], 2, h - 1).astype(np.uint8)
     plan.extrude(wall, M.WALL, top)
     plan.notes["parapet_levels"] = parapet_levels
+    lit = ctx.stamp(*[np.concatenate(c) for c in zip(*lamps)]) & (plan.mat == M.WALL)
+    plan.notes["lamps"] = plan.notes["lamps"] | lit if "lamps" in plan.notes else lit
 
 
 def parapets(ctx: Context, floor: np.ndarray, plan: Plan) -> None:
