@@ -101,6 +101,9 @@ def _iso_images(out: Path, files: dict) -> list[dict]:
         rels = []
     if not rels:
         rels = sorted(f"{ISO_DIR}/{p.name}" for p in (out / ISO_DIR).glob("*.png")) if (out / ISO_DIR).is_dir() else []
+    sheet = files.get("contact_sheet")
+    if isinstance(sheet, str) and sheet not in rels:
+        rels.append(sheet)
     rels += sorted(p.name for p in out.glob("*.png") if re.search(r"contact|sheet|iso", p.name) and p.name not in rels)
     images = []
     for rel in rels:
@@ -108,8 +111,15 @@ def _iso_images(out: Path, files: dict) -> list[dict]:
         if info is None:
             continue
         stem = Path(rel).stem
-        info["name"] = stem.replace("_", " ").replace("-", " ")
+        run = re.search(r"L0*(\d+)-0*(\d+)", stem)
         info["sheet"] = bool(re.search(r"contact|sheet", stem))
+        if info["sheet"]:
+            info["name"] = "contact sheet"
+        elif run:
+            info["name"] = f"levels {run.group(1)}–{run.group(2)}"
+            info["levels"] = [int(run.group(1)), int(run.group(2))]
+        else:
+            info["name"] = stem.replace("_", " ").replace("-", " ")
         images.append(info)
     images.sort(key=lambda i: (not i["sheet"], i["src"]))  # the contact sheet first
     return images

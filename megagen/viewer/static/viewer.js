@@ -313,7 +313,8 @@
     hasSection = false; hasNear = false; document.body.classList.add("nosection", "nonear");
     problems.push("The section image " + D.section.src + " could not be loaded."); banner(); drawStack();
   });
-  $("wholetop").textContent = "▲ " + (STOP - 1);
+  $("wholetop").textContent = "\u25B2 " + (STOP - 1);
+  $("wholebottom").textContent = "\u25BC " + START;
   function yOfLevel(lv, height) { return (STOP - lv - 0.5) / N * height; }
   function levelOfY(y, height) { return clamp(STOP - 1 - Math.floor(y / height * N)); }
   function drawMarker(lv) {
