@@ -12,12 +12,14 @@ from megagen.world import Box
 
 SHIPPED = ["abandoned", "megastructure", "safeguard", "village"]
 
-# sha256 of generate_box(Box(10, 22, 96, 96), preset, seed 1): change only on purpose
+# sha256 of generate_box(PIN_BOX, preset, seed 1): change only on purpose. The window is
+# off the origin and holds (for seed 1) the village enclave and Safeguard towers and nests.
+PIN_BOX = Box(10, 22, 160, 160, x0=64, y0=96)
 PINNED = {
-    "abandoned": "b48de12dff7be2a41e5768ecbb6dadc83a61dd7a242cf4d329f4b3afa9ebd0e6",
-    "megastructure": "eae0feb4a611a5c5e4f4e63732f87db9d9ac4e5b338c315683a89f0d71ac725c",
-    "safeguard": "95fcbc27a589440f31f4f8dc6eef58d9b586fdbcb4f2fb1085276a7f3215ea99",
-    "village": "c4491f5211eebbebba936c9fe38168f6aa5b94657daeadb37642d27026817d31",
+    "abandoned": "4bd9b4e686d3bbcae1745f6ad411d62ec171b7ecc2b55cfd72859ade8c36b2aa",
+    "megastructure": "7917b5f14d2fc93c294539d64fdb41636e412a4681a1590d3d6c97bc9a91f63c",
+    "safeguard": "5f916a7bc1bcd55102e0f8c9a08f1963120762777b04ba630c7a19601211864c",
+    "village": "50719d929d6bd947467cef2a0b3e0d146cbf79f7bf0a8d52c6e8313820603cb3",
 }
 
 
@@ -44,8 +46,28 @@ def test_preset_shows_resolved(name):
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_preset_is_pinned(name):
-    vox = generate_box(Box(10, 22, 96, 96), load_preset(name).config, 1)
+    vox = generate_box(PIN_BOX, load_preset(name).config, 1)
     assert hashlib.sha256(vox.tobytes()).hexdigest() == PINNED[name]
+
+
+@pytest.mark.parametrize("name", ["village", "safeguard"])
+def test_overlapping_windows_agree_with_features(name):
+    """No edge, features included: two windows at different origins agree voxel for voxel
+    on their overlap (here across the enclave and its watchtowers, over four tiles)."""
+    from megagen.features import village
+
+    config = load_preset(name, ("features.village.enabled=true", "features.village.watchtowers=8")).config
+    e = village.enclave(1, config)
+    lo, hi = e.shrine_level - 1, e.v0 + 2
+    a = generate_box(Box(lo, hi, 300, 200, x0=-150, y0=40), config, 1)
+    b = generate_box(Box(lo, hi, 200, 300, x0=50, y0=100), config, 1)
+    # overlap: x in [50, 150), y in [100, 240)
+    assert a[:, 60:200, 200:300].tobytes() == b[:, 0:140, 0:100].tobytes()
+    y0, x0, y1, x1 = e.rect
+    assert y0 < 240 and y1 > 100 and x0 < 150 and x1 > 50, "the overlap meets the enclave"
+    from megagen.materials import Material as M
+    for m in (M.PERIMETER, M.WATCHTOWER):
+        assert (a == m).any() and (b == m).any(), m.name
 
 
 @pytest.mark.parametrize("name", ["village", "safeguard"])

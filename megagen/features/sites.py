@@ -3,7 +3,9 @@
 Features rest on the top of a Megastructure plate (the plane just under the first
 open level of a stratum), which is solid everywhere except where a chasm breaks
 through or a gate opens. These helpers answer, as pure functions of (seed, config,
-stratum, footprint), where that plane is and which rectangles to avoid.
+stratum, tile), where that plane is and which rectangles to avoid. Everything is
+decided per tile ``(ty, tx)`` (absolute indices, ``config.tile`` voxels a side) and
+given in absolute coordinates, like the skeleton, so any window agrees with any other.
 """
 from __future__ import annotations
 
@@ -13,8 +15,14 @@ import numpy as np
 
 from ..config import CityConfig
 from ..skeleton.chasms import stratum_chasms
+from ..skeleton.ops import overlaps
+from ..skeleton.pillars import stratum_pillars
 from ..skeleton.plates import plate_ops
 from ..skeleton.strata import plate_start
+from ..skeleton.verticals import verticals
+from ..world import Area
+
+NO_RECT = np.zeros((0, 4), dtype=np.int64)
 
 
 def stratum_span(seed: int, config: CityConfig, stratum: int) -> tuple[int, int]:
@@ -42,16 +50,66 @@ def strata_touching(seed: int, config: CityConfig, lo: int, hi: int) -> list[int
     return out
 
 
-@lru_cache(maxsize=256)
-def avoid_rects(seed: int, config: CityConfig, stratum: int, depth: int, width: int) -> np.ndarray:
-    """``(k, 4)`` rectangles (y0, x0, y1, x1) where the plate top of ``stratum`` is not
-    solid or the stratum is void: its chasms, the breaches they make, its gates."""
+def window_tiles(config: CityConfig, depth: int, width: int, x0: int = 0, y0: int = 0) -> list[tuple[int, int]]:
+    """Absolute tiles ``(ty, tx)`` that a window of ``depth x width`` at ``(x0, y0)`` touches."""
+    t = config.tile
+    return [(ty, tx) for ty in range(y0 // t, -(-(y0 + depth) // t)) for tx in range(x0 // t, -(-(x0 + width) // t))]
+
+
+def tile_rect(config: CityConfig, ty: int, tx: int, inset: int = 0) -> tuple[int, int, int, int]:
+    """Absolute ``(y0, x0, y1, x1)`` of tile ``(ty, tx)``, shrunk by ``inset`` on each side."""
+    t = config.tile
+    return ty * t + inset, tx * t + inset, (ty + 1) * t - inset, (tx + 1) * t - inset
+
+
+def _one_tile(config: CityConfig, ty: int, tx: int) -> Area:
+    t = config.tile
+    return Area(ty * t, tx * t, t, t, t)
+
+
+@lru_cache(maxsize=1024)
+def _chasms(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> tuple:
+    """Chasms of ``stratum`` that may reach tile ``(ty, tx)``: those of it and its 8
+    neighbours (a chasm reaches less than half a tile out of its own)."""
     t = config.strata.thickness
     span = stratum_span(seed, config, stratum)
-    chasms = stratum_chasms(seed, config.chasms, stratum, span, span[0] - t, t, depth, width)
-    rects = [c.rects for c in chasms]
-    breaches = np.array([c.rects[0] for c in chasms if c.pierces], dtype=np.int64).reshape(-1, 4)
-    # without the pillars and towers that veto gates: every candidate gate, a superset
-    _, gates = plate_ops(seed, config, span[0] - t, stratum, depth, width, breaches, np.zeros((0, 4), np.int64))
-    rects.append(np.asarray(gates).reshape(-1, 4) + np.array([-2, -2, 2, 2]))
-    return np.concatenate([np.asarray(r, dtype=np.int64).reshape(-1, 4) for r in rects])
+    return tuple(c for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+                 for c in stratum_chasms(seed, config.chasms, stratum, span, span[0] - t, ty + dy, tx + dx,
+                                         config.tile))
+
+
+def _breaches(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> np.ndarray:
+    found = [c.rects[0] for c in _chasms(seed, config, stratum, ty, tx) if c.pierces]
+    return np.array(found, dtype=np.int64).reshape(-1, 4)
+
+
+def _pillars(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> np.ndarray:
+    """Pillars of ``stratum`` in the tile, as the skeleton keeps them (none over a breach)."""
+    found = stratum_pillars(seed, config.pillars, stratum, ty, tx, config.tile)
+    return found[~overlaps(found, _breaches(seed, config, stratum, ty, tx), 2)]
+
+
+def plate_gates(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> np.ndarray:
+    """``(k, 4)`` gate holes of tile ``(ty, tx)`` in the plate under ``stratum``, exactly as
+    the skeleton decides them (same breaches, pillars and crossing verticals to avoid)."""
+    t = config.strata.thickness
+    start = plate_start(seed, config.strata, stratum)
+    area = _one_tile(config, ty, tx)
+    talls = verticals(seed, config, start - 1, start + t + 1, area)
+    crossing = [v.rect for v in talls if v.bottom <= start + t and v.top >= start]
+    avoid = np.concatenate([_pillars(seed, config, stratum - 1, ty, tx), _pillars(seed, config, stratum, ty, tx),
+                            np.array(crossing, dtype=np.int64).reshape(-1, 4)])
+    _, gates = plate_ops(seed, config, start, stratum, area, _breaches(seed, config, stratum, ty, tx), avoid)
+    return np.asarray(gates, dtype=np.int64).reshape(-1, 4)
+
+
+@lru_cache(maxsize=1024)
+def avoid_rects(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> np.ndarray:
+    """``(k, 4)`` absolute rectangles (y0, x0, y1, x1) where, in tile ``(ty, tx)``, the
+    plate top of ``stratum`` is not solid or the stratum is void: the chasms reaching the
+    tile, the breaches they make, its gates (with their frames)."""
+    rects = [c.rects for c in _chasms(seed, config, stratum, ty, tx)]
+    rects.append(plate_gates(seed, config, stratum, ty, tx) + np.array([-2, -2, 2, 2]))
+    out = np.concatenate([np.asarray(r, dtype=np.int64).reshape(-1, 4) for r in rects])
+    out.setflags(write=False)
+    return out

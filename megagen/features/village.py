@@ -1,9 +1,11 @@
 """The Electro-Fishers' village: a bounded, shielded pocket of the City.
 
 One enclave per world, decided from ``stream(seed, Stage.VILLAGE)`` and the config
-alone (:func:`enclave`), then written as absolute box ops, so every block it
-touches draws its part and blocks stay continuous. The pocket stands on the top
-of a Megastructure plate::
+alone (:func:`enclave`), then written as absolute box ops, so every block and every
+window it touches draws its part and they all agree. It lies wholly inside tile
+``(0, 0)`` (absolute ``[0, tile)`` in y and x, so a default build at the origin holds
+it), clear of the tile's seams: the village, its landings and its watchtowers are all
+decided with tile ``(0, 0)``. The pocket stands on the top of a Megastructure plate::
 
     level v0+n      roof: observation platform, the elevator goes on up
     levels v0..     the pocket: perimeter wall with 1-3 entrances, dwellings on a
@@ -26,8 +28,10 @@ from ..config import CityConfig
 from ..materials import Material as M
 from ..rng import Stage, stream
 from ..skeleton.ops import Op, box, overlaps
-from .sites import avoid_rects, nearest_stratum, stratum_span
+from ..world import Box
+from .sites import avoid_rects, nearest_stratum, stratum_span, tile_rect
 
+HOME = (0, 0)  # the tile that holds the enclave
 PITCH = 7      # dwelling grid: a hut of up to 5 plus a path of 2
 RING = 2       # perimeter wall thickness
 ELEV = 4       # elevator shaft side
@@ -35,7 +39,7 @@ ELEV = 4       # elevator shaft side
 
 @dataclass(frozen=True)
 class Enclave:
-    """The village plan. Rectangles are ``(y0, x0, y1, x1)``, half-open, in voxels."""
+    """The village plan. Rectangles are ``(y0, x0, y1, x1)``, half-open, in absolute voxels."""
 
     stratum: int
     v0: int                       # ground level of the pocket
@@ -86,22 +90,23 @@ class Enclave:
 
 
 @lru_cache(maxsize=32)
-def enclave(seed: int, config: CityConfig, depth: int, width: int) -> Enclave | None:
-    """The village of this world, or None if disabled or the footprint is too small."""
+def enclave(seed: int, config: CityConfig) -> Enclave | None:
+    """The village of this world (in tile ``HOME``, absolute coordinates), or None if disabled."""
     cfg = config.features.village
-    if not cfg.enabled or min(depth, width) < 56:
+    if not cfg.enabled:
         return None
     h = config.level_height
     rng = stream(seed, Stage.VILLAGE)
     stratum = nearest_stratum(seed, config, cfg.level)
     v0, plate_above = stratum_span(seed, config, stratum)
     n = max(1, min(cfg.levels, plate_above - v0 - 2))
-    size = min(cfg.size, min(depth, width) - 16)
+    ty0, tx0, ty1, tx1 = tile_rect(config, *HOME)
+    size = min(cfg.size, config.tile - 16)  # the pocket and its landings stay inside the tile
     size -= (size - 2 * RING - 1) % PITCH  # whole slots
-    avoid = avoid_rects(seed, config, stratum, depth, width)
+    avoid = avoid_rects(seed, config, stratum, *HOME)
     for _ in range(12):  # a clear site if there is one; else the last draw (the floor bridges voids)
-        y0 = int(rng.integers(8, depth - size - 7))
-        x0 = int(rng.integers(8, width - size - 7))
+        y0 = ty0 + int(rng.integers(8, ty1 - ty0 - size - 7))
+        x0 = tx0 + int(rng.integers(8, tx1 - tx0 - size - 7))
         rect = (y0, x0, y0 + size, x0 + size)
         if not overlaps(np.array(rect), avoid, margin=4)[0]:
             break
@@ -172,7 +177,8 @@ def enclave(seed: int, config: CityConfig, depth: int, width: int) -> Enclave | 
         heads = v0 + rng.integers(0, n, cfg.watchtowers)
         for y, x, head in zip(ty, tx, heads):
             site = np.array([y - 3, x - 3, y + 4, x + 4])
-            if 2 <= y < depth - 3 and 2 <= x < width - 3 and not overlaps(site, avoid)[0]:
+            # inside the home tile, like every tower of its (stratum, tile)
+            if ty0 + 4 <= y < ty1 - 6 and tx0 + 4 <= x < tx1 - 6 and not overlaps(site, avoid)[0]:
                 towers.append((int(y), int(x), int(head)))
 
     plan = Enclave(stratum, v0, n, rect, tuple(entrances), tuple(dwellings), storage, elevator,
@@ -282,15 +288,20 @@ def _ops(e: Enclave, h: int, rng: np.random.Generator) -> list[Op]:
     return ops
 
 
-def apply(vox: np.ndarray, z_origin: int, depth: int, width: int, config: CityConfig, seed: int) -> None:
-    """Write the village's part inside ``vox`` (``(z, y, x)``, in place, first plane ``z_origin``)."""
+def apply(vox: np.ndarray, window: Box, config: CityConfig, seed: int) -> None:
+    """Write the village's part inside ``vox`` (the ``(z, y, x)`` voxels of ``window``, in place)."""
     from ..skeleton.ops import apply_ops
 
-    e = enclave(seed, config, depth, width)
+    e = enclave(seed, config)
     if e is None:
         return
     h = config.level_height
+    z_origin = window.start * h
     lo, hi = e.span
     if hi * h + 1 <= z_origin or lo * h >= z_origin + vox.shape[0]:
         return
-    apply_ops(vox, list(e.ops), z_origin)
+    y0, x0, y1, x1 = e.rect
+    if (y1 + 8 <= window.y0 or y0 - 8 >= window.y0 + window.depth
+            or x1 + 8 <= window.x0 or x0 - 8 >= window.x0 + window.width):
+        return
+    apply_ops(vox, list(e.ops), z_origin, window.y0, window.x0)

@@ -8,12 +8,13 @@ from megagen.generate import generate_box
 from megagen.materials import Material as M
 from megagen.world import Box
 
-CONFIG = load_preset("safeguard").config
+CONFIG = load_preset("safeguard", ("tile=128",)).config
 H = CONFIG.level_height
-SIZE = 128
+SIZE = 128  # one whole tile: the field is exact
 LEVELS = (10, 60)
 # Documented threshold: over the levels that hold a sensor head, the safeguard preset
 # watches on average at least 4% of the standable area (about 14% at 256 x 256).
+# A sensor sees only inside its own tile (a Safeguard sector).
 MIN_WATCHED = 0.04
 
 
@@ -73,3 +74,26 @@ def test_field_is_the_same_in_any_block(city):
         part = generate_box(Box(a, b, SIZE, SIZE), CONFIG, 1)
         w, _ = safeguard.field(part, a, CONFIG, 1)
         assert (w[lv - a] == watched[lv - lo]).all()
+
+
+def test_a_sensor_sees_only_its_own_tile(city):
+    _, watched, heads = city
+    for lv, y, x in heads:
+        assert 0 <= y < SIZE and 0 <= x < SIZE
+    # tile (0, 0) seen from a window of two tiles, (0, -1) and (0, 0): the same field
+    lo, hi = LEVELS
+    lv = heads[0][0]
+    wide = generate_box(Box(lv, lv + 1, 2 * SIZE, SIZE, x0=-SIZE), CONFIG, 1)
+    w, wide_heads = safeguard.field(wide, lv, CONFIG, 1, x0=-SIZE)
+    assert (w[0, :, SIZE:] == watched[lv - lo]).all()
+    assert {(y, x - SIZE) for l, y, x in wide_heads if x >= SIZE} == {(y, x) for l, y, x in heads if l == lv}
+
+
+def test_towers_are_decided_per_tile():
+    a = safeguard.towers_in(1, CONFIG, 10, 60, SIZE, SIZE, x0=3 * SIZE, y0=-5 * SIZE)
+    b = safeguard.towers_in(1, CONFIG, 10, 60, 3 * SIZE, 2 * SIZE, x0=2 * SIZE, y0=-6 * SIZE)
+    tiles = {(t.tile, tuple(t.y), tuple(t.x), tuple(t.head)) for t in b}
+    for t in a:
+        assert t.tile == (-5, 3)
+        assert (t.tile, tuple(t.y), tuple(t.x), tuple(t.head)) in tiles
+        assert ((t.y >= -5 * SIZE + 4) & (t.y < -4 * SIZE - 6) & (t.x >= 3 * SIZE + 4) & (t.x < 4 * SIZE - 6)).all()

@@ -9,21 +9,22 @@ from megagen.generate import generate_box
 from megagen.materials import SOLID, Material as M
 from megagen.world import Box
 
-SIZE = 96
 CONFIG = load_preset("village").config
 H = CONFIG.level_height
+SIZE = CONFIG.tile  # the enclave's tile, (0, 0): window coordinates are absolute ones
 
 
 @pytest.fixture(scope="module")
 def plan():
-    e = village.enclave(1, CONFIG, SIZE, SIZE)
+    e = village.enclave(1, CONFIG)
     assert e is not None
     return e
 
 
 @pytest.fixture(scope="module")
 def vox(plan):
-    """Shrine level (with two levels below) to the platform level: ``(z, y, x)``."""
+    """Shrine level (with two levels below) to the platform level over the whole home
+    tile (nothing leans on the window's sides): ``(z, y, x)``."""
     return generate_box(Box(plan.shrine_level - 2, plan.v0 + plan.n + 1, SIZE, SIZE), CONFIG, 1)
 
 
@@ -92,9 +93,27 @@ def test_village_rests_on_something(vox):
 
 def test_blocks_cut_through_the_village_are_continuous(vox, plan):
     lo = plan.shrine_level - 2
+    y0, x0, y1, x1 = plan.rect
     for a, b in [(plan.shield_level, plan.v0 + 1), (plan.v0 + 1, plan.v0 + plan.n + 1)]:
         part = generate_box(Box(a, b, SIZE, SIZE), CONFIG, 1)
         assert part.tobytes() == vox[(a - lo) * H:(b - lo) * H].tobytes(), (a, b)
+        # a window round the enclave, at its own origin, is the same cut
+        win = generate_box(Box(a, b, x1 - x0 + 20, y1 - y0 + 16, x0=x0 - 10, y0=y0 - 8), CONFIG, 1)
+        assert win.tobytes() == vox[(a - lo) * H:(b - lo) * H, y0 - 8:y1 + 8, x0 - 10:x1 + 10].tobytes(), (a, b)
+
+
+@pytest.mark.parametrize("tile", [64, 128, 256, 512])
+@pytest.mark.parametrize("seed", [1, 2, 3, 99])
+def test_enclave_lies_in_the_home_tile(seed, tile):
+    """One enclave per world, inside tile (0, 0) clear of its seams: a default build
+    (origin 0, size 256) holds it whatever the tile size."""
+    config = load_preset("village", (f"tile={tile}",)).config
+    e = village.enclave(seed, config)
+    y0, x0, y1, x1 = e.rect
+    assert 8 <= y0 < y1 <= tile - 8 and 8 <= x0 < x1 <= tile - 8 and y1 <= 256 and x1 <= 256
+    for y, x, _ in e.towers:
+        assert 4 <= y < tile - 6 and 4 <= x < tile - 6
+    assert 30 <= len(e.dwellings) <= 60 or tile == 64  # a 64 tile squeezes the pocket
 
 
 def test_disabled_village_changes_nothing():
