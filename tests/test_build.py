@@ -29,7 +29,7 @@ def test_small_build_writes_levels_legend_manifest(tmp_path):
     seen = []
     manifest = build(range(4), seed=5, size=(64, 40), out_dir=out, workers=1,
                      progress=lambda done, total: seen.append((done, total)))
-    assert files(out) == ["contact_sheet.png", "iso", "iso/iso_L00000-00003.png",
+    assert files(out) == ["contact_sheet.png", "index.html", "iso", "iso/iso_L00000-00003.png",
                           "legend.png", "levels", "levels/level_00000.png", "levels/level_00001.png",
                           "levels/level_00002.png", "levels/level_00003.png", "manifest.json", "section.png"]
     assert seen[-1] == (4, 4) and all(a[0] < b[0] for a, b in zip(seen, seen[1:]))
