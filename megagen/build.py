@@ -20,7 +20,6 @@ import os
 import platform
 import tempfile
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Callable
 
@@ -28,6 +27,8 @@ from . import __version__
 from .api import DEFAULT_PRESET, DEFAULT_SEED, DEFAULT_SIZE, as_levels, as_preset, as_size
 from .config import CityConfig, Preset, as_dict
 from .errors import OutputError
+from .executors import run_tasks
+from .journal import Journal
 from .world import Box, plan_blocks
 
 Progress = Callable[[int, int], None]
@@ -117,17 +118,17 @@ def _remove_dirs(dirs: list[Path]) -> None:
 # ---------------------------------------------------------------- the worker
 
 def build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, seed: int,
-                preset_name: str, levels_dir: str) -> list[dict]:
+                preset_name: str, levels_dir: str, origin: tuple[int, int] = (0, 0)) -> list[dict]:
     """Generate levels ``[lo, hi)`` with their halo, write their PNGs, return their stats.
 
     Runs in a worker process; returns only small data.
     """
-    return _build_block(lo, hi, width, depth, config, seed, preset_name, levels_dir)[0]
+    return _build_block(lo, hi, width, depth, config, seed, preset_name, levels_dir, origin=origin)[0]
 
 
 def _build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, seed: int,
                  preset_name: str, levels_dir: str, export_spec=None,
-                 section_factors=None) -> tuple[list[dict], dict | None, object]:
+                 section_factors=None, origin: tuple[int, int] = (0, 0)) -> tuple[list[dict], dict | None, object]:
     """:func:`build_block` plus this block's exports (``megagen.export``) when ``export_spec`` is set,
     and its section strip (``megagen.render.overview``) when ``section_factors`` is set."""
     from .api import provenance
@@ -137,7 +138,7 @@ def _build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, s
 
     h = config.level_height
     first = max(0, lo - slices.HALO_LEVELS)
-    voxels = generate_box(Box(first, hi, width, depth), config, seed)
+    voxels = generate_box(Box(first, hi, width, depth, x0=origin[0], y0=origin[1]), config, seed)
     n_halo = lo - first
     from . import features
 
@@ -164,23 +165,47 @@ def _build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, s
     return rows, exported, block_strip(voxels[n_halo * h:], section_factors)
 
 
-def _run_block(args: tuple) -> tuple[list[dict], dict | None, object]:
-    return _build_block(*args)
+def _run_block(args: tuple) -> tuple[int, int, tuple[list[dict], dict | None, object]]:
+    *task, origin = args
+    return task[0], task[1], _build_block(*task, origin=origin)
 
 
 # ---------------------------------------------------------------- build
 
+def as_part(part) -> tuple[int, int]:
+    """``(I, N)`` or ``"I/N"``: the I-th (1-based) of N disjoint shares of the blocks."""
+    if isinstance(part, str):
+        try:
+            i, n = (int(v) for v in part.split("/"))
+        except ValueError:
+            raise ValueError(f"part {part!r} must be I/N, e.g. 2/4") from None
+    else:
+        i, n = (int(v) for v in part)
+    if not 1 <= i <= n:
+        raise ValueError(f"part {i}/{n} must have 1 <= I <= N")
+    return i, n
+
+
 def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, int] = DEFAULT_SIZE,
           preset: str | Preset = DEFAULT_PRESET, out_dir: str | os.PathLike = "output",
           workers: int = 1, force: bool = False, progress: Progress | None = None,
-          overrides: tuple[str, ...] = (), exports=(), export_options: dict | None = None) -> dict:
+          overrides: tuple[str, ...] = (), exports=(), export_options: dict | None = None,
+          origin: tuple[int, int] = (0, 0), resume: bool = False, part=(1, 1),
+          scheduler: str | None = None) -> dict | None:
     """Generate ``levels`` and write their floor plans under ``out_dir``; return the manifest.
 
     ``levels`` is a ``range`` of absolute levels (or ``N`` for ``0..N-1``); ``size`` is
-    ``W`` or ``(W, D)``; ``workers=1`` runs inline, more use a process pool.
+    ``W`` or ``(W, D)`` voxels with the corner at ``origin = (x, y)`` in the unbounded
+    plane; ``workers=1`` runs inline, more use a process pool, and ``scheduler``
+    (``"local"`` or a Dask scheduler address) runs the blocks on Dask instead.
     ``progress(levels_done, levels_total)`` is called as blocks complete.
-    Raises :class:`~megagen.errors.OutputError` before generating anything if
-    ``out_dir`` is not empty (unless ``force``) or cannot be written.
+
+    A journal under ``out_dir/.megagen`` records each finished block, so a build that
+    dies continues with ``resume=True``; ``part=(I, N)`` builds the I-th of N shares
+    of the blocks (parts may run at once into the same folder). The part that finds
+    every block done writes the overview and the manifest and returns it; the others
+    return None. Raises :class:`~megagen.errors.OutputError` before generating
+    anything if ``out_dir`` holds another build (unless ``force``) or cannot be written.
     ``exports`` (``"vox,zarr"`` or a list, see :mod:`megagen.export`) are written under
     ``out_dir`` by the workers while the build streams.
     """
@@ -189,6 +214,9 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
     started = time.perf_counter()
     levels = as_levels(levels)
     width, depth = as_size(size)
+    x0, y0 = (int(v) for v in origin)
+    Box(levels.start, levels.stop, width, depth, x0=x0, y0=y0)  # checks the coordinates
+    part = as_part(part)
     resolved = as_preset(preset, overrides)
     if int(workers) < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
@@ -199,67 +227,109 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
         from .export import run as export_run
 
         export_spec = export_run.make_spec(exports, levels, (width, depth), resolved, seed, out, None,
-                                           export_options)
-    prepare_out_dir(out, force)
-    if export_spec is not None:
-        export_run.begin(export_spec)
+                                           export_options, origin=(x0, y0))
+    spec = _fingerprint(levels, seed, width, depth, x0, y0, resolved, export_spec)
+    journal = Journal(out, part)
+    finished = _prepare(out, journal, spec, force, resume, part)
+    if finished is not None:
+        return finished
+    journal.start(spec, setup=(lambda: export_run.begin(export_spec)) if export_spec is not None else None)
     levels_dir = out / LEVELS_DIR
-    if force:
-        for name in OWN_FILES:  # a stale manifest must not vouch for a half-rebuilt dir
-            (out / name).unlink(missing_ok=True)
 
     blocks = plan_blocks(levels.start, levels.stop, config.block_levels)
+    mine = blocks[part[0] - 1::part[1]]
+    done_before = journal.done()
+    todo = [(lo, hi) for lo, hi in mine if lo not in done_before]
     from .render import overview
 
     section = overview.section_canvas(levels, config.level_height, width)
     tasks = [(lo, hi, width, depth, config, int(seed), resolved.name, str(levels_dir), export_spec,
-              section.strip_factors) for lo, hi in blocks]
+              section.strip_factors, (x0, y0)) for lo, hi in todo]
+    total = sum(hi - lo for lo, hi in mine)
+    done = total - sum(hi - lo for lo, hi in todo)
+    if progress is not None and done:
+        progress(done, total)
+    try:
+        for lo, hi, (block_stats, block_exports, strip) in run_tasks(_run_block, tasks, int(workers), scheduler):
+            journal.record(lo, hi, block_stats, block_exports, strip)
+            done += hi - lo
+            if progress is not None:
+                progress(done, total)
+    except OSError as exc:
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        raise OutputError(f"cannot write{where}: {exc.strerror or exc}; finished blocks are kept, "
+                          f"rerun with --resume once fixed") from None
+
+    records = journal.done()
+    if any(lo not in records for lo, _ in blocks) or not journal.claim_finish():
+        return None  # other parts still running: the last one writes the manifest
+    return _finish(out, journal, records, blocks, levels, seed, width, depth, (x0, y0), resolved, force,
+                   export_spec, section, workers, scheduler, part, started)
+
+
+def _fingerprint(levels, seed, width, depth, x0, y0, preset: Preset, export_spec) -> dict:
+    """Everything that decides the build's bytes: a resumed or parted build must match it."""
+    exports = None
+    if export_spec is not None:
+        exports = {"formats": list(export_spec.formats),
+                   "options": json.loads(json.dumps(export_spec.options, default=str))}
+    return {"megagen": __version__, "seed": int(seed), "levels": [levels.start, levels.stop],
+            "size": [width, depth], "origin": [x0, y0], "preset": preset.name,
+            "config": as_dict(preset.config), "exports": exports}
+
+
+def _prepare(out: Path, journal: Journal, spec: dict, force: bool, resume: bool, part) -> dict | None:
+    """Decide what ``out`` holds and whether this build may go on; returns the existing
+    manifest when a resumed build is already complete."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"output {out} exists and is not a directory")
+    if journal.exists() and not force:
+        if not (resume or part != (1, 1)):
+            done = sum(r["hi"] - r["lo"] for r in journal.done().values())
+            raise OutputError(f"output directory {out} holds an unfinished build ({done} levels done): "
+                              f"rerun with --resume to finish it, or --force to start over")
+        journal.check(spec)
+        return None
+    if resume and not force:
+        manifest = out / MANIFEST
+        if manifest.is_file():
+            old = json.loads(manifest.read_text(encoding="utf-8"))
+            if old.get("fingerprint") == spec:
+                return old  # nothing left to do
+            raise OutputError(f"output directory {out} holds a different, finished build; use --force to replace it")
+        raise OutputError(f"nothing to resume in {out}: no unfinished build there")
+    if force and journal.root.exists():
+        journal.remove()
+    # parts started together may find each other's fresh journal and levels folder
+    theirs = {p.name for p in out.iterdir()} - {LEVELS_DIR, ".megagen"} if out.is_dir() else set()
+    prepare_out_dir(out, force or (part != (1, 1) and not theirs))
+    if force:
+        for name in OWN_FILES:  # a stale manifest must not vouch for a half-rebuilt dir
+            (out / name).unlink(missing_ok=True)
+    return None
+
+
+def _finish(out, journal, records, blocks, levels, seed, width, depth, origin, resolved, force,
+            export_spec, section, workers, scheduler, part, started) -> dict:
+    """Legend, overview, exports' indexes, viewer page and manifest, from the journal."""
+    import numpy as np
+
+    config = resolved.config
+    levels_dir = out / LEVELS_DIR
     stats: dict[int, dict] = {}
-    done, total = 0, len(levels)
-
     exported: list[dict] = []
-
-    def collect(result: tuple[list[dict], dict | None, object]) -> None:
-        nonlocal done
-        block_stats, block_exports, strip = result
+    for lo, _ in blocks:
+        row = records[lo]
+        for level_row in row["stats"]:
+            stats[level_row["level"]] = level_row
+        if row["exports"]:
+            exported.append({**row["exports"], "_lo": lo})
+        strip = journal.strip(lo)
         if strip is not None:
-            section.paste(block_stats[0]["level"], block_stats[-1]["level"] + 1, strip)
-        if block_exports:
-            exported.append({**block_exports, "_lo": block_stats[0]["level"]})
-        for row in block_stats:
-            stats[row["level"]] = row
-        done += len(block_stats)
-        if progress is not None:
-            progress(done, total)
+            section.paste(lo, row["hi"], strip)
 
-    if workers == 1 or len(tasks) == 1:
-        for task in tasks:
-            collect(_run_block(task))
-    else:
-        with ProcessPoolExecutor(max_workers=min(int(workers), len(tasks))) as pool:
-            pending = set()
-            queue = iter(tasks)
-            try:
-                # keep at most 2 blocks per worker in flight: bounded memory for results
-                for task in queue:
-                    pending.add(pool.submit(_run_block, task))
-                    if len(pending) >= 2 * workers:
-                        break
-                while pending:
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        collect(future.result())
-                    for task in queue:
-                        pending.add(pool.submit(_run_block, task))
-                        if len(pending) >= 2 * workers:
-                            break
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-
-    from .render import slices
+    from .render import overview, slices
 
     write_png(slices.legend_image(), out / LEGEND, {"megagen": __version__, "Software": f"megagen {__version__}"})
     if force:
@@ -267,23 +337,27 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
         for stale in levels_dir.glob("level_*.png"):
             if stale.name not in keep:
                 stale.unlink(missing_ok=True)
+    export_summary = None
+    if export_spec is not None:
+        from .export import run as export_run
 
-    export_summary = export_run.finish(export_spec, exported) if export_spec is not None else None
+        export_summary = export_run.finish(export_spec, exported)
     drawn = overview.write_overview(out, levels, width, depth, resolved, seed, section, levels_dir, level_filename,
                                     write_png, {"seed": str(seed), "preset": resolved.name, "version": __version__,
-                                                "numpy": np.__version__, "Software": f"megagen {__version__}"})
+                                                "numpy": np.__version__, "Software": f"megagen {__version__}"},
+                                    origin=origin)
     manifest = {
         "megagen": __version__,
         "seed": int(seed),
         "preset": {"name": resolved.name, "description": resolved.description,
                    "source": resolved.source, "config": as_dict(config)},
         "size": {"width": width, "depth": depth},
+        "origin": {"x": origin[0], "y": origin[1]},
         "level_height": config.level_height,
         "levels": {"start": levels.start, "stop": levels.stop, "count": len(levels)},
         "files": {"levels": f"{LEVELS_DIR}/level_{{level:05d}}.png", "legend": LEGEND, **drawn},
         "versions": {"megagen": __version__, "numpy": np.__version__, "python": platform.python_version()},
-        "workers": int(workers),
-        "wall_seconds": round(time.perf_counter() - started, 3),
+        "fingerprint": journal.spec(),
         "stats": [stats[level] for level in levels],
     }
     from .features import summary as feature_summary
@@ -293,6 +367,9 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
         manifest["features"] = features
     if export_summary is not None:
         manifest["exports"] = export_summary
+    # how this run went (differs between runs of the same city; everything else does not)
+    manifest["run"] = {"workers": int(workers), "scheduler": scheduler, "part": list(part),
+                       "wall_seconds": round(time.perf_counter() - started, 3)}
     try:  # the viewer page, from the manifest-to-be; the manifest itself still comes last
         from .viewer import write_page
 
@@ -300,4 +377,5 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
     except Exception as exc:  # noqa: BLE001 - a page bug must not lose a finished build
         manifest["viewer_error"] = f"{type(exc).__name__}: {exc}"
     write_json(manifest, out / MANIFEST)
+    journal.remove()
     return manifest

@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .config import builtin_presets, load_preset, as_dict
 from .errors import ConfigError, MegagenError, OutputError
-from .world import MAX_LEVEL, MAX_SIZE, MIN_SIZE
+from .world import MAX_COORD, MAX_LEVEL, MAX_SIZE, MIN_SIZE
 
 DEFAULT_SEED = 1
 DEFAULT_SIZE = 256
@@ -70,6 +70,44 @@ class Footprint(click.ParamType):
         return width, depth
 
 
+class Origin(click.ParamType):
+    """``X,Y`` -> ``(X, Y)``: the footprint's corner in the unbounded plane."""
+
+    name = "X,Y"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        try:
+            x, y = (int(v) for v in str(value).split(","))
+        except ValueError:
+            self.fail(f"{value!r} is not an origin X,Y (two integers)", param, ctx)
+        if max(abs(x), abs(y)) > MAX_COORD // 2:
+            self.fail(f"{value!r}: coordinates must stay within +-{MAX_COORD // 2}", param, ctx)
+        return x, y
+
+
+class Part(click.ParamType):
+    """``I/N`` -> ``(I, N)``: one of N disjoint shares of the blocks."""
+
+    name = "I/N"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        try:
+            i, n = (int(v) for v in str(value).split("/"))
+        except ValueError:
+            self.fail(f"{value!r} is not a part I/N, e.g. 2/4", param, ctx)
+        if not 1 <= i <= n <= 100_000:
+            self.fail(f"{value!r}: need 1 <= I <= N", param, ctx)
+        return i, n
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a build, with the way to pick it up again."""
+
+
 class Megagen(click.Group):
     """A group whose errors are one line on stderr with megagen's exit codes."""
 
@@ -90,11 +128,12 @@ class Megagen(click.Group):
         except MegagenError as exc:
             _error(str(exc))
             code = 1
-        except click.Abort:  # click turns KeyboardInterrupt into Abort
-            _error("interrupted")
+        except click.Abort as exc:  # click turns KeyboardInterrupt into Abort
+            cause = exc.__cause__ or exc.__context__
+            _error(str(cause) if isinstance(cause, Interrupted) else "interrupted")
             code = 130
-        except KeyboardInterrupt:
-            _error("interrupted")
+        except KeyboardInterrupt as exc:
+            _error(str(exc) if isinstance(exc, Interrupted) else "interrupted")
             code = 130
         except click.ClickException as exc:
             _error(exc.format_message())
@@ -171,8 +210,17 @@ def _hms(seconds: float) -> str:
 @click.option("--force", is_flag=True, help="Overwrite a non-empty output directory.")
 @click.option("--export", "exports", default=None, metavar="FORMAT[,FORMAT]",
               help="Also write exports while the build streams (see `megagen export --help`).")
+@click.option("--origin", type=Origin(), default="0,0", show_default=True,
+              help="Corner X,Y of the footprint in the City's unbounded plane.")
+@click.option("--resume", is_flag=True, help="Finish an interrupted build in --out.")
+@click.option("--part", type=Part(), default=None,
+              help="Build only the I-th of N shares of the blocks (parts may run at once into one --out).")
+@click.option("--scheduler", default=None, metavar="local|ADDRESS",
+              help="Run the blocks on Dask: 'local' starts a LocalCluster of --workers, "
+                   "or give a scheduler address (needs megagen[dask]).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
-def build(levels, seed, size, preset, overrides, out, workers, force, exports, quiet):
+def build(levels, seed, size, preset, overrides, out, workers, force, exports, origin, resume, part, scheduler,
+          quiet):
     """Generate LEVELS and write one floor-plan PNG per level, a legend and a manifest."""
     resolved = load_preset(preset, tuple(overrides))
     out_dir = out if out is not None else os.path.join("output", f"{resolved.name}-{seed}")
@@ -180,12 +228,21 @@ def build(levels, seed, size, preset, overrides, out, workers, force, exports, q
     show_bar = not quiet and sys.stderr.isatty()
     from .build import build as run_build  # heavy imports only once arguments are valid
 
-    manifest = run_build(levels, seed=seed, size=size, preset=resolved, out_dir=out_dir,
-                         workers=workers, force=force, progress=_Bar() if show_bar else None,
-                         exports=exports or ())
-    if not quiet:
+    try:
+        manifest = run_build(levels, seed=seed, size=size, preset=resolved, out_dir=out_dir,
+                             workers=workers, force=force, progress=_Bar() if show_bar else None,
+                             exports=exports or (), origin=origin, resume=resume, part=part or (1, 1),
+                             scheduler=scheduler)
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted; the finished blocks are kept in {out_dir}: "
+                          f"run the same command with --resume to finish") from None
+    if quiet:
+        return
+    if manifest is None:
+        click.echo(f"part {part[0]}/{part[1]} done; the manifest is written when every part is", err=True)
+    else:
         n = manifest["levels"]["count"]
-        click.echo(f"wrote {n} levels to {out_dir} in {manifest['wall_seconds']:.1f} s", err=True)
+        click.echo(f"wrote {n} levels to {out_dir} in {manifest['run']['wall_seconds']:.1f} s", err=True)
 
 
 @cli.group()

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from .. import __version__
 from ..errors import ConfigError, OutputError
+from ..executors import run_tasks
 from . import get, parse_formats
 
 
@@ -42,6 +42,7 @@ class ExportSpec:
     seed: int
     preset: str
     provenance: dict[str, Any] = field(hash=False, compare=False)
+    origin: tuple[int, int] = (0, 0)  # absolute corner of the footprint the window is cut from
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -68,8 +69,11 @@ def as_window(window, size: tuple[int, int]) -> tuple[int, int, int, int]:
 
 
 def make_spec(formats, levels: range, size: tuple[int, int], preset, seed: int, out_dir,
-              window=None, options: dict | None = None) -> ExportSpec:
-    """Validate formats, window and options for ``preset`` (a :class:`~megagen.config.Preset`)."""
+              window=None, options: dict | None = None, origin: tuple[int, int] = (0, 0)) -> ExportSpec:
+    """Validate formats, window and options for ``preset`` (a :class:`~megagen.config.Preset`).
+
+    ``window`` is relative to the footprint, whose corner is at absolute ``origin``;
+    the spec's ``x0, y0`` are absolute world coordinates."""
     import numpy as np
 
     from ..config import as_dict
@@ -79,10 +83,11 @@ def make_spec(formats, levels: range, size: tuple[int, int], preset, seed: int, 
     config = preset.config
     provenance = {"seed": int(seed), "preset": preset.name, "preset_source": preset.source,
                   "config": as_dict(config), "megagen": __version__, "numpy": np.__version__}
+    ox, oy = (int(v) for v in origin)
     spec = ExportSpec(formats=names, out_dir=str(out_dir), level_start=levels.start, level_stop=levels.stop,
-                      x0=x0, y0=y0, width=w, depth=d, size=tuple(size), level_height=config.level_height,
+                      x0=ox + x0, y0=oy + y0, width=w, depth=d, size=tuple(size), level_height=config.level_height,
                       block_levels=config.block_levels, seed=int(seed), preset=preset.name,
-                      provenance=provenance, options=dict(options or {}))
+                      provenance=provenance, options=dict(options or {}), origin=(ox, oy))
     for name in names:
         get(name).check(spec)
     return spec
@@ -106,7 +111,8 @@ def write_block(voxels, lo: int, hi: int, spec: ExportSpec, full_footprint: bool
     h = spec.level_height
     part = voxels[(lo2 - lo) * h:(hi2 - lo) * h]
     if full_footprint:
-        part = part[:, spec.y0:spec.y0 + spec.depth, spec.x0:spec.x0 + spec.width]
+        y, x = spec.y0 - spec.origin[1], spec.x0 - spec.origin[0]
+        part = part[:, y:y + spec.depth, x:x + spec.width]
     return {name: get(name).write_block(part, lo2, hi2, spec) for name in spec.formats}
 
 
@@ -124,8 +130,9 @@ def _export_block(lo: int, hi: int, config, spec: ExportSpec) -> dict[str, Any]:
     from ..generate import generate_box
     from ..world import Box
 
-    voxels = generate_box(Box(lo, hi, spec.size[0], spec.size[1]), config, spec.seed)
-    out = write_block(voxels, lo, hi, spec)
+    # the City has no edge: generate just the window (it equals the cut of any larger build)
+    voxels = generate_box(Box(lo, hi, spec.width, spec.depth, x0=spec.x0, y0=spec.y0), config, spec.seed)
+    out = write_block(voxels, lo, hi, spec, full_footprint=False)
     out["_lo"], out["_levels"] = lo, hi - lo
     return out
 
@@ -137,10 +144,12 @@ def _run(args: tuple) -> dict[str, Any]:
 def export_region(formats, levels: range | int, seed: int = 1, size: int | tuple[int, int] = 256,
                   preset="megastructure", out_dir: str | os.PathLike = "output/export", window=None,
                   workers: int = 1, force: bool = False, options: dict | None = None,
-                  overrides: tuple[str, ...] = (), progress: Callable[[int, int], None] | None = None) -> dict:
+                  overrides: tuple[str, ...] = (), progress: Callable[[int, int], None] | None = None,
+                  origin: tuple[int, int] = (0, 0)) -> dict:
     """Export ``levels`` of the city in ``formats`` (``"vox,glb"`` or a list) under ``out_dir``.
 
-    ``window`` ``(x0, y0, w, d)`` cuts a rectangle of the ``size`` footprint. Blocks
+    ``window`` ``(x0, y0, w, d)`` cuts a rectangle of the ``size`` footprint, whose
+    corner is at absolute ``origin`` in the unbounded plane. Blocks
     are generated one at a time per worker and written as they come: memory is one
     block per worker. ``options``: ``voxel_size`` (glb, metres per voxel, default 1),
     ``block_map`` (schem, ``{material name: "minecraft:block"}``), ``band_levels``
@@ -155,7 +164,7 @@ def export_region(formats, levels: range | int, seed: int = 1, size: int | tuple
     levels = as_levels(levels)
     size = as_size(size)
     resolved = as_preset(preset, overrides)
-    spec = make_spec(formats, levels, size, resolved, seed, out_dir, window, options)
+    spec = make_spec(formats, levels, size, resolved, seed, out_dir, window, options, origin=origin)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError(f"output {out} exists and is not a directory")
@@ -175,24 +184,8 @@ def export_region(formats, levels: range | int, seed: int = 1, size: int | tuple
         if progress is not None:
             progress(done, len(levels))
 
-    if int(workers) <= 1 or len(tasks) == 1:
-        for task in tasks:
-            collect(_run(task))
-    else:
-        with ProcessPoolExecutor(max_workers=min(int(workers), len(tasks))) as pool:
-            queue, pending = iter(tasks), set()
-            for task in queue:
-                pending.add(pool.submit(_run, task))
-                if len(pending) >= 2 * workers:
-                    break
-            while pending:
-                finished_, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished_:
-                    collect(future.result())
-                for task in queue:
-                    pending.add(pool.submit(_run, task))
-                    if len(pending) >= 2 * workers:
-                        break
+    for result in run_tasks(_run, tasks, int(workers)):
+        collect(result)
     summary = finish(spec, results)
     return {"formats": summary, "out_dir": str(out), "levels": [levels.start, levels.stop],
             "window": [spec.x0, spec.y0, spec.width, spec.depth],

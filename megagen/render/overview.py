@@ -49,7 +49,7 @@ def window(width: int, depth: int, side: int = ISO_WINDOW) -> tuple[slice, slice
 
 def write_overview(out: Path, levels: range, width: int, depth: int, preset, seed: int,
                    canvas: SectionCanvas | None, levels_dir: Path, level_filename, write_png,
-                   provenance: dict[str, str]) -> dict:
+                   provenance: dict[str, str], origin: tuple[int, int] = (0, 0)) -> dict:
     """Write the section (from ``canvas``), the isometric cutaways and the contact sheet.
 
     Returns the manifest's ``files`` entries for them.
@@ -75,7 +75,7 @@ def write_overview(out: Path, levels: range, width: int, depth: int, preset, see
     ys, xs = window(width, depth)
     iso_files = []
     for run in iso_runs(levels):
-        voxels = generate_box(Box(run.start, run.stop, width, depth), config, int(seed))
+        voxels = generate_box(Box(run.start, run.stop, width, depth, x0=origin[0], y0=origin[1]), config, int(seed))
         image = render_iso(voxels[:, ys, xs], cutaway="wedge" if len(run) > 1 else "none", edges=True,
                            level_height=config.level_height, first_level=run.start)
         name = f"{ISO_DIR}/iso_L{run.start:05d}-{run.stop - 1:05d}.png"
