@@ -174,3 +174,24 @@ def test_damaged_page_data_is_said_not_blank(page, city_copy):
     p = page.open(city_copy, wait_shown=False)
     assert p.page.locator("#fatal").is_visible()
     assert "damaged" in p.page.locator("#fatalmsg").inner_text()
+
+
+def test_build_without_section_or_overviews_degrades_gracefully(page, city_copy):
+    import shutil
+
+    (city_copy / "section.png").unlink(missing_ok=True)
+    shutil.rmtree(city_copy / "iso", ignore_errors=True)
+    (city_copy / "contact_sheet.png").unlink(missing_ok=True)
+    manifest = json.loads((city_copy / "manifest.json").read_text())
+    for key in ("section", "iso", "contact_sheet"):
+        manifest["files"].pop(key, None)
+    (city_copy / "manifest.json").write_text(json.dumps(manifest))
+    assert CliRunner().invoke(cli, ["view", str(city_copy)]).exit_code == 0
+    p = page.open(city_copy, "#level=9")
+    assert p.page.evaluate("document.body.classList.contains('nosection')")
+    assert p.page.locator("#isopanel").is_hidden() and p.page.locator("#gauge").is_visible()
+    whole = p.page.locator("#whole")
+    box = whole.bounding_box()
+    whole.click(position={"x": box["width"] / 2, "y": (LEVELS - 25 - 0.5) / LEVELS * box["height"]})
+    p.wait_level(25)  # the gauge stands in for the section
+    assert p.errors == []

@@ -286,7 +286,8 @@
       var r = el("div", "mat"); var sw = el("span", "sw"); sw.style.background = matColours[mc[0]] || "#555";
       var bar = el("span", "mb"); var bi = el("i"); bi.style.width = (100 * mc[1] / top) + "%"; bar.appendChild(bi);
       r.appendChild(sw); r.appendChild(el("span", null, mc[0])); r.appendChild(bar);
-      r.appendChild(el("span", "pc", total ? (100 * mc[1] / total).toFixed(1) + "%" : fmtInt(mc[1])));
+      var share = total ? 100 * mc[1] / total : null;
+      r.appendChild(el("span", "pc", share == null ? fmtInt(mc[1]) : share < 0.1 ? "<0.1%" : share.toFixed(1) + "%"));
       r.title = mc[0] + ": " + fmtInt(mc[1]) + " voxels";
       mp.appendChild(r);
     });
