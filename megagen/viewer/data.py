@@ -168,6 +168,7 @@ def payload(out: str | os.PathLike, manifest: dict | None = None) -> dict:
     legend_rel = files.get("legend") if isinstance(files.get("legend"), str) else LEGEND
     columns, materials = _columns(manifest.get("stats") or [], start, stop)
     preset = manifest.get("preset") if isinstance(manifest.get("preset"), dict) else {"name": manifest.get("preset")}
+    run = manifest.get("run") if isinstance(manifest.get("run"), dict) else {}
     problems = []
     if missing:
         shown = ", ".join(str(lv) for lv in missing[:5]) + (" ..." if len(missing) > 5 else "")
@@ -184,8 +185,8 @@ def payload(out: str | os.PathLike, manifest: dict | None = None) -> dict:
         "level_height": manifest.get("level_height"),
         "start": start,
         "stop": stop,
-        "wall_seconds": manifest.get("wall_seconds"),
-        "workers": manifest.get("workers"),
+        "wall_seconds": run.get("wall_seconds", manifest.get("wall_seconds")),
+        "workers": run.get("workers", manifest.get("workers")),
         "pattern": pattern,
         "legend": _image(out, legend_rel),
         "section": _image(out, section_rel),

@@ -73,3 +73,9 @@ def test_payload_is_columnar_and_tolerant(tmp_path):
 def test_assets_ship_with_the_package():
     static = Path(data.__file__).with_name("static")
     assert {p.name for p in static.iterdir()} >= {"index.html", "viewer.css", "viewer.js"}
+
+
+def test_payload_reads_run_fields_old_and_new(city):
+    manifest = json.loads((city / "manifest.json").read_text())
+    d = data.payload(city, manifest)
+    assert d["wall_seconds"] is not None and d["workers"] == 2
