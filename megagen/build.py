@@ -142,7 +142,7 @@ def _build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, s
     n_halo = lo - first
     from . import features
 
-    marks, watched = features.overlay(voxels[n_halo * h:], lo, config, seed)
+    marks, watched = features.overlay(voxels[n_halo * h:], lo, config, seed, x0=origin[0], y0=origin[1])
     if marks is None:
         indices = slices.render_levels(voxels, lo, n_halo, h)
     else:
@@ -157,7 +157,7 @@ def _build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, s
 
         exported = export_block(voxels[n_halo * h:], lo, hi, export_spec)
     rows = level_stats(voxels[n_halo * h:], h, lo)
-    extra = features.level_stats(voxels[n_halo * h:], lo, config, seed, watched)
+    extra = features.level_stats(voxels[n_halo * h:], lo, config, seed, watched, x0=origin[0], y0=origin[1])
     for row, more in zip(rows, extra or ()):
         row.update(more)
     from .render.overview import block_strip
@@ -362,7 +362,7 @@ def _finish(out, journal, records, blocks, levels, seed, width, depth, origin, r
     }
     from .features import summary as feature_summary
 
-    features = feature_summary(config, int(seed), levels, depth, width)
+    features = feature_summary(config, int(seed), levels, depth, width, x0=origin[0], y0=origin[1])
     if features:
         manifest["features"] = features
     if export_summary is not None:

@@ -70,6 +70,31 @@ def test_overlapping_windows_agree_with_features(name):
         assert (a == m).any() and (b == m).any(), m.name
 
 
+def test_overlay_and_stats_are_exact_in_tile_aligned_windows():
+    """The slice overlay (village outline, fields, tower and nest marks) and the level
+    stats of a tile are the same from any window made of whole tiles that holds it."""
+    from megagen import features
+    from megagen.features import village
+
+    config = load_preset("village").config
+    t = config.tile
+    e = village.enclave(1, config)
+    lo, hi = e.v0, e.v0 + e.n
+    one = generate_box(Box(lo, hi, t, t), config, 1)
+    two = generate_box(Box(lo, hi, 2 * t, t, x0=-t), config, 1)
+    assert two[:, :, t:].tobytes() == one.tobytes()
+    m1, w1 = features.overlay(one, lo, config, 1)
+    m2, w2 = features.overlay(two, lo, config, 1, x0=-t)
+    assert (m2[:, :, t:] == m1).all() and (w2[:, :, t:] == w1).all()
+    from megagen.render.slices import OVERLAY_ENCLAVE
+    assert (m1 == OVERLAY_ENCLAVE).any() and w1.any(), "the enclave outline and a field show"
+    s1 = features.level_stats(one, lo, config, 1, w1)
+    s2 = features.level_stats(two[:, :, t:], lo, config, 1, w2[:, :, t:], x0=0)
+    assert s1 == s2 and all(r["village"] == "pocket" for r in s1)
+    assert features.summary(config, 1, range(lo, hi), t, t)["village"]["in_build"]
+    assert not features.summary(config, 1, range(lo, hi), t, t, x0=t)["village"]["in_build"]
+
+
 @pytest.mark.parametrize("name", ["village", "safeguard"])
 def test_preset_builds_a_small_city(name, tmp_path):
     out = tmp_path / name
