@@ -108,7 +108,7 @@ class Village:
 
     enabled: bool = False
     level: int = num(40, 2, 1_000_000, "target level; the pocket stands on the plate top nearest to it")
-    size: int = num(72, 40, 256, "pocket side, voxels (clipped to the footprint)")
+    size: int = num(72, 40, 256, "pocket side, voxels (clipped to the tile less 16: it lies in tile (0, 0))")
     levels: int = num(3, 2, 6, "levels the pocket spans")
     dwellings_min: int = num(30, 1, 200, "dwellings, at least")
     dwellings_max: int = num(60, 1, 200, "dwellings, at most")
