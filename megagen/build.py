@@ -337,6 +337,8 @@ def _finish(out, journal, records, blocks, levels, seed, width, depth, origin, r
         for stale in levels_dir.glob("level_*.png"):
             if stale.name not in keep:
                 stale.unlink(missing_ok=True)
+    for orphan in levels_dir.glob(".level_*.tmp"):  # left by a writer killed mid-write (SIGKILL)
+        orphan.unlink(missing_ok=True)
     export_summary = None
     if export_spec is not None:
         from .export import run as export_run

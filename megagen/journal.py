@@ -79,9 +79,13 @@ class Journal:
         if strip is not None:
             path = self.root / "strips" / f"L{lo}.npy"
             tmp = path.with_suffix(".tmp")
-            with open(tmp, "wb") as fh:
-                np.save(fh, strip)
-            os.replace(tmp, path)
+            try:
+                with open(tmp, "wb") as fh:
+                    np.save(fh, strip)
+                os.replace(tmp, path)
+            except BaseException:  # a full disk must not leave half a strip behind
+                tmp.unlink(missing_ok=True)
+                raise
         line = json.dumps({"lo": lo, "hi": hi, "stats": stats, "exports": exports}) + "\n"
         fd = os.open(self.path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o644)
         try:
