@@ -28,6 +28,7 @@ from .api import DEFAULT_PRESET, DEFAULT_SEED, DEFAULT_SIZE, as_levels, as_prese
 from .config import CityConfig, Preset, as_dict
 from .errors import OutputError
 from .executors import run_tasks
+from .files import atomic_write, write_bytes
 from .journal import Journal
 from .world import Box, plan_blocks
 
@@ -47,21 +48,6 @@ def level_filename(level: int) -> str:
 
 # ---------------------------------------------------------------- atomic writes
 
-def _atomic_write(path: Path, write: Callable) -> None:
-    """Call ``write(fileobj)`` on a temp file next to ``path``, then rename it over ``path``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def write_png(image, path: Path, provenance: dict[str, str]) -> None:
     """Write a PIL image as PNG with ``provenance`` as tEXt chunks, atomically."""
     from PIL.PngImagePlugin import PngInfo
@@ -69,12 +55,12 @@ def write_png(image, path: Path, provenance: dict[str, str]) -> None:
     info = PngInfo()
     for key, value in provenance.items():
         info.add_text(str(key), str(value))
-    _atomic_write(Path(path), lambda fh: image.save(fh, format="PNG", pnginfo=info, compress_level=1))
+    atomic_write(path, lambda fh: image.save(fh, format="PNG", pnginfo=info, compress_level=1))
 
 
 def write_json(data, path: Path) -> None:
     text = json.dumps(data, indent=1, sort_keys=False) + "\n"
-    _atomic_write(Path(path), lambda fh: fh.write(text.encode("utf-8")))
+    write_bytes(path, text.encode("utf-8"))
 
 
 # ---------------------------------------------------------------- output dir
@@ -209,8 +195,6 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
     ``exports`` (``"vox,zarr"`` or a list, see :mod:`megagen.export`) are written under
     ``out_dir`` by the workers while the build streams.
     """
-    import numpy as np
-
     started = time.perf_counter()
     levels = as_levels(levels)
     width, depth = as_size(size)

@@ -104,6 +104,44 @@ class Part(click.ParamType):
         return i, n
 
 
+class Window(click.ParamType):
+    """``X0,Y0,W,D``: a rectangle of the footprint (checked against ``--size`` by the command)."""
+
+    name = "X0,Y0,W,D"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        try:
+            parts = tuple(int(v) for v in str(value).replace(" ", "").split(","))
+            if len(parts) != 4:
+                raise ValueError
+        except ValueError:
+            self.fail(f"{value!r} is not a window X0,Y0,W,D (four integers)", param, ctx)
+        return parts
+
+
+def city_options(verb: str):
+    """The options that choose a piece of the City, shared by build, export and render."""
+    def decorate(f):
+        for option in reversed([
+            click.option("--levels", "levels", type=LevelRange(), required=True,
+                         help=f"N {verb} levels 0..N-1; A-B {verb} levels A..B inclusive."),
+            click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="City seed."),
+            click.option("--size", type=Footprint(), default=str(DEFAULT_SIZE), show_default=True,
+                         help=f"Footprint W or WxD in voxels ({MIN_SIZE}..{MAX_SIZE} a side)."),
+            click.option("--origin", type=Origin(), default="0,0", show_default=True,
+                         help="Corner X,Y of the footprint in the City's unbounded plane."),
+            click.option("--preset", default=DEFAULT_PRESET, show_default=True,
+                         help="Builtin preset name or path to a .toml preset."),
+            click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
+                         help="Override one config value, e.g. --set strata.period=48 (repeatable)."),
+        ]):
+            f = option(f)
+        return f
+    return decorate
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during a build, with the way to pick it up again."""
 
@@ -194,15 +232,7 @@ def _hms(seconds: float) -> str:
 
 
 @cli.command()
-@click.option("--levels", "levels", type=LevelRange(), required=True,
-              help="N builds levels 0..N-1; A-B builds levels A..B inclusive.")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="City seed.")
-@click.option("--size", type=Footprint(), default=str(DEFAULT_SIZE), show_default=True,
-              help=f"Footprint W or WxD in voxels (max {MAX_SIZE}).")
-@click.option("--preset", default=DEFAULT_PRESET, show_default=True,
-              help="Builtin preset name or path to a .toml preset.")
-@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-              help="Override one config value, e.g. --set strata.period=48 (repeatable).")
+@city_options("builds")
 @click.option("--out", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Output directory [default: output/<preset>-<seed>/].")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -210,8 +240,6 @@ def _hms(seconds: float) -> str:
 @click.option("--force", is_flag=True, help="Overwrite a non-empty output directory.")
 @click.option("--export", "exports", default=None, metavar="FORMAT[,FORMAT]",
               help="Also write exports while the build streams (see `megagen export --help`).")
-@click.option("--origin", type=Origin(), default="0,0", show_default=True,
-              help="Corner X,Y of the footprint in the City's unbounded plane.")
 @click.option("--resume", is_flag=True, help="Finish an interrupted build in --out.")
 @click.option("--part", type=Part(), default=None,
               help="Build only the I-th of N shares of the blocks (parts may run at once into one --out).")
@@ -219,7 +247,7 @@ def _hms(seconds: float) -> str:
               help="Run the blocks on Dask: 'local' starts a LocalCluster of --workers, "
                    "or give a scheduler address (needs megagen[dask]).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
-def build(levels, seed, size, preset, overrides, out, workers, force, exports, origin, resume, part, scheduler,
+def build(levels, seed, size, origin, preset, overrides, out, workers, force, exports, resume, part, scheduler,
           quiet):
     """Generate LEVELS and write one floor-plan PNG per level, a legend and a manifest."""
     resolved = load_preset(preset, tuple(overrides))

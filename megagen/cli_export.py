@@ -11,27 +11,9 @@ import sys
 
 import click
 
-from .cli import DEFAULT_PRESET, DEFAULT_SEED, DEFAULT_SIZE, Footprint, LevelRange, _Bar, cli
+from .cli import Window, _Bar, cli, city_options
 from .errors import ConfigError
 from .export import FORMATS
-from .world import MAX_SIZE
-
-
-class Window(click.ParamType):
-    """``X0,Y0,W,D``: a rectangle of the footprint (checked against ``--size`` by the library)."""
-
-    name = "X0,Y0,W,D"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, tuple):
-            return value
-        try:
-            parts = tuple(int(v) for v in str(value).replace(" ", "").split(","))
-            if len(parts) != 4:
-                raise ValueError
-        except ValueError:
-            self.fail(f"{value!r} is not a window X0,Y0,W,D (four integers)", param, ctx)
-        return parts
 
 
 def _read_block_map(path: str | None) -> dict | None:
@@ -69,17 +51,9 @@ _HELP = "; ".join(f"{name}: {desc}" + (f" [needs megagen[{extra}]]" if extra els
 
 @cli.command(help=f"Export LEVELS of the City as FORMAT (comma-separated list): {_HELP}.")
 @click.argument("formats", metavar="FORMAT[,FORMAT]")
-@click.option("--levels", "levels", type=LevelRange(), required=True,
-              help="N exports levels 0..N-1; A-B exports levels A..B inclusive.")
+@city_options("exports")
 @click.option("--window", type=Window(), default=None,
               help="Export only the rectangle X0,Y0,W,D of the footprint [default: all of it].")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="City seed.")
-@click.option("--size", type=Footprint(), default=str(DEFAULT_SIZE), show_default=True,
-              help=f"Footprint W or WxD in voxels (max {MAX_SIZE}).")
-@click.option("--preset", default=DEFAULT_PRESET, show_default=True,
-              help="Builtin preset name or path to a .toml preset.")
-@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-              help="Override one config value (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Output directory [default: output/<preset>-<seed>-export/].")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
@@ -91,7 +65,7 @@ _HELP = "; ".join(f"{name}: {desc}" + (f" [needs megagen[{extra}]]" if extra els
 @click.option("--band-levels", type=int, default=None,
               help="schem: levels per band [default: as many as fit 384 blocks].")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
-def export(formats, levels, window, seed, size, preset, overrides, out, workers, force, voxel_size,
+def export(formats, levels, seed, size, origin, preset, overrides, window, out, workers, force, voxel_size,
            block_map, band_levels, quiet):
     from .config import load_preset
     from .export import parse_formats
@@ -102,7 +76,7 @@ def export(formats, levels, window, seed, size, preset, overrides, out, workers,
     from .export.run import export_region  # heavy imports only once arguments are valid
 
     summary = export_region(names, levels, seed=seed, size=size, preset=resolved, out_dir=out_dir,
-                            window=window, workers=workers or os.cpu_count() or 1, force=force,
+                            window=window, origin=origin, workers=workers or os.cpu_count() or 1, force=force,
                             options=export_options(voxel_size, block_map, band_levels),
                             progress=_Bar() if not quiet and sys.stderr.isatty() else None)
     if not quiet:

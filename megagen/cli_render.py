@@ -10,7 +10,7 @@ import os
 
 import click
 
-from .cli import DEFAULT_PRESET, DEFAULT_SEED, DEFAULT_SIZE, Footprint, LevelRange
+from .cli import Window, city_options
 from .config import load_preset
 
 VIEWS = ("se", "sw", "nw", "ne")
@@ -18,34 +18,7 @@ CUTAWAYS = ("none", "top", "near", "wedge")
 MAX_RENDER_LEVELS = 512  # iso and growth hold their levels in memory
 
 
-class Window(click.ParamType):
-    """``X0,Y0,W,D``: a part of the footprint, checked against ``--size`` by the command."""
-
-    name = "X0,Y0,W,D"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, tuple):
-            return value
-        try:
-            x0, y0, w, d = (int(part) for part in str(value).split(","))
-        except ValueError:
-            self.fail(f"{value!r} is not X0,Y0,W,D (four integers)", param, ctx)
-        if x0 < 0 or y0 < 0 or w < 1 or d < 1:
-            self.fail(f"{value!r}: X0, Y0 must be >= 0 and W, D >= 1", param, ctx)
-        return x0, y0, w, d
-
-
-def _city_options(f):
-    f = click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-                     help="Override one config value (repeatable).")(f)
-    f = click.option("--preset", default=DEFAULT_PRESET, show_default=True,
-                     help="Builtin preset name or path to a .toml preset.")(f)
-    f = click.option("--size", type=Footprint(), default=str(DEFAULT_SIZE), show_default=True,
-                     help="Footprint W or WxD in voxels.")(f)
-    f = click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="City seed.")(f)
-    f = click.option("--levels", "levels", type=LevelRange(), required=True,
-                     help="N renders levels 0..N-1; A-B renders levels A..B inclusive.")(f)
-    return f
+_city_options = city_options("renders")
 
 
 def _view_options(f):
@@ -67,6 +40,9 @@ def _check_window(window, size) -> None:
     if window is None:
         return
     x0, y0, w, d = window
+    if x0 < 0 or y0 < 0 or w < 1 or d < 1:
+        raise click.BadParameter(f"window {x0},{y0},{w},{d}: X0, Y0 must be >= 0 and W, D >= 1",
+                                 param_hint="'--window'")
     if x0 + w > size[0] or y0 + d > size[1]:
         raise click.BadParameter(f"window {x0},{y0},{w},{d} is outside the {size[0]}x{size[1]} footprint",
                                  param_hint="'--window'")
@@ -109,7 +85,7 @@ def render() -> None:
 @_view_options
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="PNG file [default: output/render/iso_<preset>-<seed>_L<A>-<B>.png].")
-def iso(levels, seed, size, preset, overrides, window, scale, view, cutaway, cut, edges, out):
+def iso(levels, seed, size, origin, preset, overrides, window, scale, view, cutaway, cut, edges, out):
     """An isometric picture of LEVELS, shaded, fogged, optionally cut away."""
     resolved = load_preset(preset, tuple(overrides))
     _check_window(window, size)
@@ -120,10 +96,9 @@ def iso(levels, seed, size, preset, overrides, window, scale, view, cutaway, cut
     from .render.iso import render_iso
     from .world import Box
 
-    voxels = generate_box(Box(levels.start, levels.stop, *size), resolved.config, seed)
-    if window is not None:
-        x0, y0, w, d = window
-        voxels = voxels[:, y0:y0 + d, x0:x0 + w]
+    x0, y0, w, d = window or (0, 0, *size)  # no edge: generate just the window
+    voxels = generate_box(Box(levels.start, levels.stop, w, d, x0=origin[0] + x0, y0=origin[1] + y0),
+                          resolved.config, seed)
     meta = _provenance(resolved, seed, levels, view=view, cutaway=cutaway, cut=cut, scale=scale,
                        window=",".join(map(str, window)) if window else None)
     image = render_iso(voxels, view=view, scale=scale, cutaway=cutaway, cut=cut, edges=edges,
@@ -138,7 +113,7 @@ def iso(levels, seed, size, preset, overrides, window, scale, view, cutaway, cut
 @click.option("--cut-y", type=int, default=None, help="Row of the footprint the section cuts [middle].")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="PNG file [default: output/render/section_<preset>-<seed>_L<A>-<B>.png].")
-def section(levels, seed, size, preset, overrides, cut_y, out):
+def section(levels, seed, size, origin, preset, overrides, cut_y, out):
     """A side elevation cut through every one of LEVELS, at most about 8,000 px tall."""
     resolved = load_preset(preset, tuple(overrides))
     if cut_y is not None and not 0 <= cut_y < size[1]:
@@ -153,7 +128,7 @@ def section(levels, seed, size, preset, overrides, cut_y, out):
     canvas = SectionCanvas(levels.start, levels.stop, config.level_height, size[0])
     fz, fx = canvas.strip_factors
     for lo, hi in plan_blocks(levels.start, levels.stop, config.block_levels):
-        voxels = generate_box(Box(lo, hi, *size), config, seed)
+        voxels = generate_box(Box(lo, hi, *size, x0=origin[0], y0=origin[1]), config, seed)
         canvas.paste(lo, hi, section_strip(voxels, fz, fx, cut_y))
     meta = _provenance(resolved, seed, levels, cut_y=cut_y if cut_y is not None else size[1] // 2)
     image = canvas.image(meta)
@@ -169,7 +144,7 @@ def section(levels, seed, size, preset, overrides, cut_y, out):
               help="Frames per builder stage (the change rises level by level).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Animation file, .gif or .png (APNG) [default: output/render/growth_...gif].")
-def growth(levels, seed, size, preset, overrides, window, scale, view, cutaway, cut, edges, substeps, out):
+def growth(levels, seed, size, origin, preset, overrides, window, scale, view, cutaway, cut, edges, substeps, out):
     """An animation of LEVELS growing, builder by builder, isometric."""
     resolved = load_preset(preset, tuple(overrides))
     _check_window(window, size)
@@ -180,7 +155,8 @@ def growth(levels, seed, size, preset, overrides, window, scale, view, cutaway, 
     from .render.growth import growth_frames, save_animation
     from .world import Box
 
-    frames = growth_frames(Box(levels.start, levels.stop, *size), resolved.config, seed, substeps=substeps,
+    frames = growth_frames(Box(levels.start, levels.stop, *size, x0=origin[0], y0=origin[1]), resolved.config,
+                           seed, substeps=substeps,
                            window=window, view=view, scale=scale, cutaway=cutaway, cut=cut, edges=edges)
     _prepare(out)
     save_animation(frames, out, _provenance(resolved, seed, levels, view=view, cutaway=cutaway))

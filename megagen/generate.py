@@ -119,11 +119,10 @@ def generate_box(box: Box, config: CityConfig, seed: int, observer=None) -> np.n
     it costs a materialization per stage).
     """
     area = Area.covering(box, config.tile)
-    watch = None
-    if observer is not None:
-        def watch(stage, fr, plan, kept):
-            observer(stage, crop(materialize(box, config, fr, plan, kept), box, area))
-    fr, plan, kept = grow(seed, config, box.start - 1, box.stop + 1, area, watch)
+    def watch(stage, fr, plan, kept):
+        observer(stage, crop(materialize(box, config, fr, plan, kept), box, area))
+
+    fr, plan, kept = grow(seed, config, box.start - 1, box.stop + 1, area, watch if observer else None)
     vox = materialize(box, config, fr, plan, kept)
     # preset features: a pure post-pass, in place, over the whole tiles grown
     from .features import apply_features

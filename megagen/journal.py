@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import OutputError
+from .files import write_bytes
 
 DIR = ".megagen"
 SPEC = "spec.json"
@@ -124,6 +125,4 @@ class Journal:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_bytes(path, text.encode("utf-8"))

@@ -16,10 +16,10 @@ SHIPPED = ["abandoned", "megastructure", "safeguard", "village"]
 # off the origin and holds (for seed 1) the village enclave and Safeguard towers and nests.
 PIN_BOX = Box(10, 22, 160, 160, x0=64, y0=96)
 PINNED = {
-    "abandoned": "4bd9b4e686d3bbcae1745f6ad411d62ec171b7ecc2b55cfd72859ade8c36b2aa",
-    "megastructure": "7917b5f14d2fc93c294539d64fdb41636e412a4681a1590d3d6c97bc9a91f63c",
-    "safeguard": "5f916a7bc1bcd55102e0f8c9a08f1963120762777b04ba630c7a19601211864c",
-    "village": "50719d929d6bd947467cef2a0b3e0d146cbf79f7bf0a8d52c6e8313820603cb3",
+    "abandoned": "db128ffe1ce46e49b840c116e39b70116baa1ef188df279c47dee3c01ff30198",
+    "megastructure": "87cbaadf10889e116cc203c5c4225325e0c084224ae9d3692562ee98c5b0bdfc",
+    "safeguard": "7ee81354106af52f4006afd605f3c196805927d7be6ea72e2b6506f4056d019d",
+    "village": "007801cf57b5ceb52d4e712f3caa36bf8cb0395405955239cc472acd92cd1db2",
 }
 
 

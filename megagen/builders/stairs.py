@@ -11,7 +11,7 @@ import numpy as np
 
 from ..materials import Material as M
 from ..rng import Stage
-from .base import DX, DY, Context, Plan, pillar_choice
+from .base import DX, DY, Context, Plan
 
 
 def _below_a_floor(ctx: Context, i: int) -> bool:

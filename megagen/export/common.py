@@ -2,34 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-
-def atomic_write(path: Path, write: Callable) -> int:
-    """Call ``write(fileobj)`` on a temp file beside ``path``, rename it over ``path``; return bytes."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path.stat().st_size
-
-
-def write_bytes(path: Path, data: bytes) -> int:
-    return atomic_write(path, lambda fh: fh.write(data))
+from ..files import atomic_write, write_bytes  # noqa: F401  (the formats import them from here)
 
 
 def write_json(path: Path, data: Any, indent: int | None = 1) -> int:

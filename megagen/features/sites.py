@@ -15,12 +15,8 @@ import numpy as np
 
 from ..config import CityConfig
 from ..skeleton.chasms import stratum_chasms
-from ..skeleton.ops import overlaps
-from ..skeleton.pillars import stratum_pillars
-from ..skeleton.plates import plate_ops
+from ..skeleton import tile_gates, tile_pillars
 from ..skeleton.strata import plate_start
-from ..skeleton.verticals import verticals
-from ..world import Area
 
 NO_RECT = np.zeros((0, 4), dtype=np.int64)
 
@@ -62,11 +58,6 @@ def tile_rect(config: CityConfig, ty: int, tx: int, inset: int = 0) -> tuple[int
     return ty * t + inset, tx * t + inset, (ty + 1) * t - inset, (tx + 1) * t - inset
 
 
-def _one_tile(config: CityConfig, ty: int, tx: int) -> Area:
-    t = config.tile
-    return Area(ty * t, tx * t, t, t, t)
-
-
 @lru_cache(maxsize=1024)
 def _chasms(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> tuple:
     """Chasms of ``stratum`` that may reach tile ``(ty, tx)``: those of it and its 8
@@ -78,29 +69,15 @@ def _chasms(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> tu
                                          config.tile))
 
 
-def _breaches(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> np.ndarray:
-    found = [c.rects[0] for c in _chasms(seed, config, stratum, ty, tx) if c.pierces]
-    return np.array(found, dtype=np.int64).reshape(-1, 4)
-
-
 def _pillars(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> np.ndarray:
-    """Pillars of ``stratum`` in the tile, as the skeleton keeps them (none over a breach)."""
-    found = stratum_pillars(seed, config.pillars, stratum, ty, tx, config.tile)
-    return found[~overlaps(found, _breaches(seed, config, stratum, ty, tx), 2)]
+    """Pillars of ``stratum`` in the tile, exactly as the skeleton builds them."""
+    return tile_pillars(seed, config, stratum, ty, tx)
 
 
 def plate_gates(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> np.ndarray:
     """``(k, 4)`` gate holes of tile ``(ty, tx)`` in the plate under ``stratum``, exactly as
-    the skeleton decides them (same breaches, pillars and crossing verticals to avoid)."""
-    t = config.strata.thickness
-    start = plate_start(seed, config.strata, stratum)
-    area = _one_tile(config, ty, tx)
-    talls = verticals(seed, config, start - 1, start + t + 1, area)
-    crossing = [v.rect for v in talls if v.bottom <= start + t and v.top >= start]
-    avoid = np.concatenate([_pillars(seed, config, stratum - 1, ty, tx), _pillars(seed, config, stratum, ty, tx),
-                            np.array(crossing, dtype=np.int64).reshape(-1, 4)])
-    _, gates = plate_ops(seed, config, start, stratum, area, _breaches(seed, config, stratum, ty, tx), avoid)
-    return np.asarray(gates, dtype=np.int64).reshape(-1, 4)
+    the skeleton decides them."""
+    return np.asarray(tile_gates(seed, config, stratum, ty, tx), dtype=np.int64).reshape(-1, 4)
 
 
 @lru_cache(maxsize=1024)

@@ -89,7 +89,7 @@ def save_animation(frames: list, path: str | os.PathLike, provenance: Mapping[st
     """
     from PIL import Image
 
-    from megagen.build import _atomic_write
+    from megagen.files import atomic_write as _atomic_write
 
     if not frames:
         raise RenderArgumentError("no frames to write")

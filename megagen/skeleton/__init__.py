@@ -19,7 +19,7 @@ from .ops import Op, box, overlaps
 from .pillars import stratum_pillars
 from .plates import plate_ops
 from .shafts import MAX_SPAN, level_shafts
-from .strata import level_strata, plates_between
+from .strata import level_strata, plate_start, plates_between
 from ..world import Area
 from .verticals import verticals
 
@@ -67,6 +67,49 @@ def _all(per_tile: dict) -> np.ndarray:
     return np.concatenate(arrays) if arrays else np.zeros((0, 4), dtype=np.int64)
 
 
+def keep_pillars(found: np.ndarray, breaches: np.ndarray, talls: list, first: int, stop: int) -> np.ndarray:
+    """The pillars the skeleton builds: none over a breach in the plate they stand on
+    (they would hang), none inside a tower or megashaft spanning any of ``[first, stop)``."""
+    inside = np.array([v.rect for v in talls if v.wall and v.bottom < stop and v.top > first],
+                      dtype=np.int64).reshape(-1, 4)
+    return found[~overlaps(found, breaches, 2) & ~overlaps(found, inside, 1)]
+
+
+def tile_pillars(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> np.ndarray:
+    """The built pillars of ``stratum`` in tile ``(ty, tx)`` (absolute rects), as
+    :func:`frame` builds them; for features that must agree with the skeleton."""
+    size, t = config.tile, config.strata.thickness
+    first = plate_start(seed, config.strata, stratum) + t
+    stop = plate_start(seed, config.strata, stratum + 1)
+    area = Area(ty * size, tx * size, size, size, size)
+    found = stratum_pillars(seed, config.pillars, stratum, ty, tx, size)
+    talls = verticals(seed, config, first, stop, area)
+    return keep_pillars(found, tile_breaches(seed, config, stratum, ty, tx), talls, first, stop)
+
+
+def tile_breaches(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> np.ndarray:
+    """Breaches in the plate under ``stratum`` that may reach tile ``(ty, tx)``."""
+    size, t = config.tile, config.strata.thickness
+    span = (plate_start(seed, config.strata, stratum) + t, plate_start(seed, config.strata, stratum + 1))
+    found = [c.rects[0] for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+             for c in stratum_chasms(seed, config.chasms, stratum, span, span[0] - t, ty + dy, tx + dx, size)
+             if c.pierces]
+    return np.array(found, dtype=np.int64).reshape(-1, 4)
+
+
+def tile_gates(seed: int, config: CityConfig, cell: int, ty: int, tx: int) -> np.ndarray:
+    """The gate holes of plate ``cell`` in tile ``(ty, tx)``, as :func:`frame` decides them."""
+    size, t = config.tile, config.strata.thickness
+    start = plate_start(seed, config.strata, cell)
+    area = Area(ty * size, tx * size, size, size, size)
+    talls = verticals(seed, config, start - MAX_SPAN - config.strata.period, start + t + config.strata.period, area)
+    crossing = np.array([v.rect for v in talls if v.bottom <= start + t and v.top >= start],
+                        dtype=np.int64).reshape(-1, 4)
+    near = np.concatenate([tile_pillars(seed, config, cell - 1, ty, tx), tile_pillars(seed, config, cell, ty, tx)])
+    _, holes = plate_ops(seed, config, start, cell, area, tile_breaches(seed, config, cell, ty, tx), crossing, near)
+    return holes
+
+
 def frame(seed: int, config: CityConfig, lo: int, hi: int, area: Area) -> Frame:
     h, t, size = config.level_height, config.strata.thickness, area.tile
     shape = (hi - lo, area.depth, area.width)
@@ -87,22 +130,22 @@ def frame(seed: int, config: CityConfig, lo: int, hi: int, area: Area) -> Frame:
     no_rect = np.zeros((0, 4), dtype=np.int64)
     breaches = {s: np.array([c.rects[0] for c, _, _ in cs if c.pierces], dtype=np.int64).reshape(-1, 4)
                 for s, cs in chasms.items()}
-    # a pillar over a breach in the plate it stands on would hang: it is not built
+    talls = verticals(seed, config, lo - margin - MAX_SPAN, hi + margin, area)
+    # a pillar over a breach in the plate it stands on would hang, and one inside a tower
+    # or megashaft would be hollowed out: neither is built
     pillars = {}
-    for s in spans:
-        pillars[s] = {}
-        for ty, tx in tiles:
-            found = stratum_pillars(seed, config.pillars, s, ty, tx, size)
-            pillars[s][(ty, tx)] = found[~overlaps(found, breaches.get(s, no_rect), 2)]
-    talls = verticals(seed, config, lo - margin, hi + margin, area)
+    for s, (first, stop) in spans.items():
+        pillars[s] = {(ty, tx): keep_pillars(stratum_pillars(seed, config.pillars, s, ty, tx, size),
+                                             breaches.get(s, no_rect), talls, first, stop)
+                      for ty, tx in tiles}
+    gates = {}
     for cell, start in plates_between(seed, config.strata, lo - MAX_SPAN - margin, hi + margin):
-        if not (start + t + 1 > lo and start - 1 < hi):
-            continue  # neither the plate nor its gate mouths reach these levels
-        crossing = [v.rect for v in talls if v.bottom <= start + t and v.top >= start]
-        avoid = np.concatenate([_all(pillars.get(cell - 1, {})), _all(pillars.get(cell, {})),
-                                np.array(crossing, dtype=np.int64).reshape(-1, 4)])
-        plate, holes = plate_ops(seed, config, start, cell, area, breaches.get(cell, no_rect), avoid)
-        if start + t > lo and start < hi:
+        crossing = np.array([v.rect for v in talls if v.bottom <= start + t and v.top >= start],
+                            dtype=np.int64).reshape(-1, 4)
+        near = np.concatenate([_all(pillars.get(cell - 1, {})), _all(pillars.get(cell, {}))])
+        plate, holes = plate_ops(seed, config, start, cell, area, breaches.get(cell, no_rect), crossing, near)
+        gates[cell] = holes
+        if start + t + 1 > lo and start - 1 < hi:  # the plate or its gates' ladders reach these levels
             ops.extend(plate)
         for rect in holes:
             blocked.add(start + t, start + t + 1, lo, hi, rect)
@@ -138,6 +181,12 @@ def frame(seed: int, config: CityConfig, lo: int, hi: int, area: Area) -> Frame:
         for ty, tx in tiles:
             for shaft in level_shafts(seed, config, level, ty, tx, size, pillars[s][(ty, tx)], stop):
                 if shaft.top <= lo:
+                    continue
+                # a shaft gives way to towers and to the gate (and its ladder) in the plate above
+                keep_out = [v.rect for v in talls if v.bottom < shaft.top and v.top > shaft.bottom]
+                keep_out = np.concatenate([np.array(keep_out, dtype=np.int64).reshape(-1, 4),
+                                           gates.get(s + 1, no_rect)])
+                if overlaps(np.array(shaft.rect), keep_out, 2)[0]:
                     continue
                 ops.extend(shaft.ops)
                 y0, x0, y1, x1 = shaft.rect

@@ -21,14 +21,15 @@ def _clip(rect, y0, x0, size):
 
 
 def plate_ops(seed: int, config: CityConfig, start: int, cell: int, area: Area,
-              breaches: np.ndarray, avoid: np.ndarray) -> tuple[list[Op], np.ndarray]:
+              breaches: np.ndarray, avoid: np.ndarray, pillars: np.ndarray) -> tuple[list[Op], np.ndarray]:
     """Ops for the plate of ``cell`` spanning levels ``[start, start + thickness)`` over
     ``area``, and its gate holes ``(k, 4)`` (absolute y0, x0, y1, x1), which the level
     above must keep open.
 
     ``breaches`` (rects where chasms broke through) are cleared before the gates are
-    set; a gate that would hang in a breach or cut a pillar or tower (``avoid``) is not
-    built. Galleries and gates are decided per tile, so any window agrees with any other."""
+    set; a gate never opens in a breach or a tower (``avoid``), and avoids ``pillars``
+    unless no other place is left (a pillar then hangs from the plate above it).
+    Galleries and gates are decided per tile, so any window agrees with any other."""
     h, t, size = config.level_height, config.strata.thickness, area.tile
     z0, z1 = start * h, (start + t) * h
     ops = [box(M.PLATE, z0, z1, area.y0, area.y0 + area.depth, area.x0, area.x0 + area.width)]
@@ -54,7 +55,7 @@ def plate_ops(seed: int, config: CityConfig, start: int, cell: int, area: Area,
                 ops.append(box(0, g0, g1, y0, y1, x0, x1))
     for y0, x0, y1, x1 in breaches:
         ops.append(box(0, z0, z1, y0, y1, x0, x1))
-    gates = [_tile_gates(seed, config, cell, ty, tx, size, breaches, avoid) for ty, tx in area.tiles()]
+    gates = [_tile_gates(seed, config, cell, ty, tx, size, breaches, avoid, pillars) for ty, tx in area.tiles()]
     holes = np.concatenate(gates) if gates else np.zeros((0, 4), dtype=np.int64)
     for y0, x0, y1, x1 in holes:
         ops.append(box(M.GATE, z0, z1, y0 - 1, y1 + 1, x0 - 1, x1 + 1))
@@ -64,8 +65,9 @@ def plate_ops(seed: int, config: CityConfig, start: int, cell: int, area: Area,
     return ops, holes
 
 
-def _tile_gates(seed, config, cell, ty, tx, size, breaches, avoid) -> np.ndarray:
-    """Gate holes of one tile: a few drawn places, then a scan, the first free ones kept."""
+def _tile_gates(seed, config, cell, ty, tx, size, breaches, avoid, pillars) -> np.ndarray:
+    """Gate holes of one tile: a few drawn places, then a scan, the first free ones kept;
+    every tile's plate gets at least one gate, so every level has a way up or down."""
     rng = stream(seed, Stage.GATES, cell, ty, tx)
     n = max(1, int(rng.poisson(config.strata.gates)))
     tries = 12
@@ -77,7 +79,9 @@ def _tile_gates(seed, config, cell, ty, tx, size, breaches, avoid) -> np.ndarray
     scan = np.stack([sy.ravel() + ty * size, sx.ravel() + tx * size], axis=1)
     scan = np.concatenate([scan, scan + 5], axis=1)[rng.permutation(sy.size)]
     holes = np.concatenate([holes, scan])
-    holes = holes[~overlaps(holes, breaches, margin=3) & ~overlaps(holes, avoid, margin=2)]
+    allowed = ~overlaps(holes, breaches, margin=3) & ~overlaps(holes, avoid, margin=2)
+    clear = allowed & ~overlaps(holes, pillars, margin=2)
+    holes = holes[clear] if clear.any() else holes[allowed]
     chosen: list[np.ndarray] = []
     for hole in holes:  # gates never share a frame: one would cut the other's ladder
         if len(chosen) == n:

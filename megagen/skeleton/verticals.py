@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
-
 from ..config import CityConfig
 from ..materials import Material as M
 from ..rng import Stage, stream
@@ -112,9 +110,11 @@ def _great_pillar(rng, bottom, top, cy, cx, config: CityConfig) -> Vertical:
     y0, x0 = cy - s // 2, cx - s // 2
     h = config.level_height
     ops = [box(M.PILLAR, bottom * h, top * h, y0, y0 + s, x0, x0 + s)]
+    # the anchor rect is exactly the solid: floors may only lean on what is there
     if rng.random() < 0.6:  # a riser of conduits up one face
-        ops.append(box(M.CONDUIT, bottom * h, top * h, y0 + 1, y0 + s - 1, x0 + s, x0 + s + 1))
-    return Vertical("great_pillar", bottom, top, (y0, x0, y0 + s, x0 + s + 1), 0, ops)
+        ops.append(box(M.CONDUIT, bottom * h, top * h, y0, y0 + s, x0 + s, x0 + s + 1))
+        return Vertical("great_pillar", bottom, top, (y0, x0, y0 + s, x0 + s + 1), 0, ops)
+    return Vertical("great_pillar", bottom, top, (y0, x0, y0 + s, x0 + s), 0, ops)
 
 
 def verticals(seed: int, config: CityConfig, lo: int, hi: int, area: Area) -> list[Vertical]:
