@@ -9,10 +9,11 @@ from __future__ import annotations
 import html
 import json
 import os
-import tempfile
+
 from functools import lru_cache
 from pathlib import Path
 
+from ..files import write_bytes
 from .data import FolderProblem, error_payload, payload
 
 PAGE = "index.html"
@@ -65,18 +66,7 @@ def render(data: dict) -> str:
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_bytes(path, text.encode("utf-8"))
 
 
 def write_page(out: str | os.PathLike, manifest: dict | None = None) -> Path:
