@@ -91,8 +91,10 @@ class City:
 
 
 def generate(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, int] = DEFAULT_SIZE,
-             preset: str | Preset = DEFAULT_PRESET, overrides: tuple[str, ...] = ()) -> City:
-    """Generate ``levels`` (a ``range`` of absolute levels, or ``N`` for ``0..N-1``).
+             preset: str | Preset = DEFAULT_PRESET, overrides: tuple[str, ...] = (),
+             origin: tuple[int, int] = (0, 0)) -> City:
+    """Generate ``levels`` (a ``range`` of absolute levels, or ``N`` for ``0..N-1``) over a
+    ``size`` footprint whose corner is at ``origin = (x, y)`` in the unbounded plane.
 
     Returns a :class:`City` whose ``voxels`` are ``uint8`` ``(z, y, x)``. Holds the
     whole run in memory: for thousands of levels use :func:`megagen.build`.
@@ -102,7 +104,8 @@ def generate(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[in
     levels = as_levels(levels)
     width, depth = as_size(size)
     resolved = as_preset(preset, overrides)
-    voxels = generate_box(Box(levels.start, levels.stop, width, depth), resolved.config, int(seed))
+    voxels = generate_box(Box(levels.start, levels.stop, width, depth, x0=int(origin[0]), y0=int(origin[1])),
+                          resolved.config, int(seed))
     return City(voxels=voxels, levels=levels, seed=int(seed), preset=resolved)
 
 
