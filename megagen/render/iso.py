@@ -58,7 +58,7 @@ class Look:
     """The art direction knobs; the defaults were tuned by eye on megastructure blocks."""
 
     fog_travel: float = 55.0    # diagonal steps inside the volume for fog to reach 1/e
-    fog_height: float = 150.0   # voxels below the top of the picture for the height fade to reach 1/e
+    fog_height: float = 240.0   # voxels below the top of the picture for the height fade to reach 1/e
     ao_local: float = 0.5       # darkening when all 8 cells around a face are solid
     ao_coarse: float = 0.9     # darkening in fully enclosed space (coarse occupancy)
     gamma: float = 1.2          # applied to the shaded 0..1 colours (deepens shadows)
