@@ -26,7 +26,7 @@ from typing import Callable
 from . import __version__
 from .api import DEFAULT_PRESET, DEFAULT_SEED, DEFAULT_SIZE, as_levels, as_preset, as_size
 from .config import CityConfig, Preset, as_dict
-from .errors import OutputError
+from .errors import ConfigError, OutputError
 from .executors import run_tasks
 from .files import atomic_write, write_bytes
 from .journal import Journal
@@ -204,6 +204,8 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
     resolved = as_preset(preset, overrides)
     if int(workers) < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
+    if int(seed) < 0:  # numpy's SeedSequence takes no negative seed
+        raise ConfigError(f"seed must be a non-negative integer, got {seed}")
     config = resolved.config
     out = Path(out_dir)
     export_spec = None
@@ -245,8 +247,10 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
                           f"rerun with --resume once fixed") from None
 
     records = journal.done()
-    if any(lo not in records for lo, _ in blocks) or not journal.claim_finish():
+    if any(lo not in records for lo, _ in blocks):
         return None  # other parts still running: the last one writes the manifest
+    if not journal.claim_finish() and not resume:
+        return None  # another part is finishing (--resume takes over a finish that died)
     return _finish(out, journal, records, blocks, levels, seed, width, depth, (x0, y0), resolved, force,
                    export_spec, section, workers, scheduler, part, started)
 

@@ -341,3 +341,26 @@ def test_resume_with_other_arguments_is_refused_with_one_line(tmp_path):
 def test_nothing_to_resume_is_one_line(tmp_path):
     result = megagen("build", "--levels", "2", "--size", "32", "-q", "--resume", "--out", str(tmp_path / "none"))
     assert result.returncode == 2 and len(error_lines(result.stderr)) == 1, result.stderr
+
+
+def test_a_finish_that_died_is_taken_over_by_resume(tmp_path, monkeypatch):
+    """Killed while writing the overview and manifest (every block journaled, the
+    finish claimed): --resume writes them instead of waiting for a dead finisher."""
+    import megagen.build as build_module
+
+    out = tmp_path / "finishing"
+    args = ["build", "--levels", "0-15", "--size", "32", "--set", "block_levels=4", "--workers", "1",
+            "--out", str(out)]
+
+    def dies(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "_finish", dies)
+    result = invoke(*args, "-q")
+    assert result.exit_code == 130 and "--resume" in result.stderr
+    monkeypatch.undo()
+    assert len(journal_blocks(out)) == 4 and not (out / "manifest.json").exists()
+    result = invoke(*args, "--resume")
+    assert result.exit_code == 0, result.stderr
+    assert (out / "manifest.json").is_file() and not (out / ".megagen").exists()
+    assert "wrote 16 levels" in result.stderr
