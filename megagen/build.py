@@ -27,7 +27,7 @@ from . import __version__
 from .api import DEFAULT_PRESET, DEFAULT_SEED, DEFAULT_SIZE, as_levels, as_preset, as_size
 from .config import CityConfig, Preset, as_dict
 from .errors import ConfigError, OutputError
-from .executors import run_tasks
+from .executors import check_scheduler, run_tasks
 from .files import atomic_write, write_bytes
 from .journal import Journal
 from .world import Box, plan_blocks
@@ -206,6 +206,7 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
         raise ValueError(f"workers must be at least 1, got {workers}")
     if int(seed) < 0:  # numpy's SeedSequence takes no negative seed
         raise ConfigError(f"seed must be a non-negative integer, got {seed}")
+    check_scheduler(scheduler)
     config = resolved.config
     out = Path(out_dir)
     export_spec = None

@@ -24,6 +24,23 @@ def run_tasks(fn: Callable, tasks: list, workers: int = 1, scheduler: str | None
         yield from _pool(fn, tasks, workers)
 
 
+def check_scheduler(address: str | None) -> None:
+    """Raise :class:`ConfigError` for a ``scheduler`` that cannot work (Dask missing, an
+    address that does not parse), so a build can refuse it before writing anything."""
+    if not address:
+        return
+    try:
+        from distributed.comm.addressing import get_address_host_port
+    except ImportError:
+        raise ConfigError("--scheduler needs Dask: pip install 'megagen[dask]'") from None
+    if address != "local":
+        try:
+            get_address_host_port(address)
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(f"--scheduler {address!r} is not 'local' or a Dask scheduler address "
+                              f"such as tcp://host:8786 ({exc})") from None
+
+
 def _bounded(submit: Callable, tasks: Iterable, limit: int, wait_any: Callable, cancel: Callable) -> Iterator:
     pending: set = set()
     queue = iter(tasks)
@@ -73,7 +90,7 @@ def _dask(fn, tasks, workers, address) -> Iterator:
             cluster = None
             try:
                 client = Client(address, timeout="10s")
-            except OSError as exc:
+            except (OSError, ValueError) as exc:
                 raise ConfigError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
     try:
         slots = max(1, sum(client.nthreads().values()))

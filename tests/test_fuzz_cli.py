@@ -83,6 +83,8 @@ def build_args(draw) -> list[str]:
     if draw(st.integers(0, 3)) == 0:
         for item in draw(st.lists(override, min_size=1, max_size=3)):
             args += ["--set", item]
+    if draw(st.integers(0, 5)) == 0:  # never a reachable-looking address: that would wait for a timeout
+        args += ["--scheduler", draw(st.sampled_from(["bogus", "nonsense://h:1", "tcp://", "tcp://h:x", ""]) | JUNK)]
     for flag in ("--resume", "--force"):
         if draw(st.integers(0, 7)) == 0:
             args.append(flag)

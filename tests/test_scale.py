@@ -193,12 +193,16 @@ def test_local_cluster_with_two_workers_equals_the_serial_build(tmp_path, refere
     assert run["scheduler"] == "local" and run["workers"] == 2
 
 
-def test_unreachable_scheduler_is_one_line(tmp_path):
+@pytest.mark.parametrize("address", ["bogus", "nonsense://host:1", "tcp://host:port"])
+def test_a_malformed_scheduler_address_is_one_line_and_writes_nothing(tmp_path, address):
+    """(An unreachable but well-formed address fails after the client's 10 s timeout,
+    also with one line and exit 2.)"""
     pytest.importorskip("distributed")
-    result = megagen("build", "--levels", "2", "--size", "32", "--scheduler", "tcp://127.0.0.1:9",
+    result = megagen("build", "--levels", "2", "--size", "32", "--scheduler", address,
                      "-q", "--out", str(tmp_path / "city"))
     assert result.returncode == 2, result.stderr
     assert len(error_lines(result.stderr)) == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "city").exists()
 
 
 # ---------------------------------------------------------------- parts
