@@ -16,10 +16,10 @@ SHIPPED = ["abandoned", "megastructure", "safeguard", "village"]
 # off the origin and holds (for seed 1) the village enclave and Safeguard towers and nests.
 PIN_BOX = Box(10, 22, 160, 160, x0=64, y0=96)
 PINNED = {
-    "abandoned": "db128ffe1ce46e49b840c116e39b70116baa1ef188df279c47dee3c01ff30198",
-    "megastructure": "87cbaadf10889e116cc203c5c4225325e0c084224ae9d3692562ee98c5b0bdfc",
-    "safeguard": "7ee81354106af52f4006afd605f3c196805927d7be6ea72e2b6506f4056d019d",
-    "village": "007801cf57b5ceb52d4e712f3caa36bf8cb0395405955239cc472acd92cd1db2",
+    "abandoned": "bda97e87ed684440598593cfe9a5603640fcd034dc4637fbcbc09a02885e5bbc",
+    "megastructure": "3a59c24e9e2d0f2e5b87425f1631d851ed9c70e5ce1446d369c0ec564134668e",
+    "safeguard": "e363dceffd813b6faff40cf61eae1a0c14a81d09de70e05cc11a24dd4b75cbee",
+    "village": "a6b4248b8a994d4c55a49c0285503920d697cce685a4abac48d12d8288f54274",
 }
 
 

@@ -65,8 +65,13 @@ def build(ctx: Context, plan: Plan) -> None:
 
 
 def parapets(ctx: Context, floor: np.ndarray, plan: Plan) -> None:
-    """Low walls on the open edges of the final floor, on about half the levels (in place)."""
-    edge = np.zeros_like(floor)
+    """Low walls on the open edges of the final floor, on about half the levels (in place).
+
+    Beyond the grown area counts as open: the next tile's first row is a seam, so a
+    floor on this area's border has an open edge there whether or not it is grown."""
+    edge = np.ones_like(floor)
+    edge[:, 1:-1, :] = False
+    edge[:, :, [0, -1]] = True
     edge[:, 1:, :] |= ~floor[:, :-1, :]
     edge[:, :-1, :] |= ~floor[:, 1:, :]
     edge[:, :, 1:] |= ~floor[:, :, :-1]
