@@ -177,7 +177,7 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
           workers: int = 1, force: bool = False, progress: Progress | None = None,
           overrides: tuple[str, ...] = (), exports=(), export_options: dict | None = None,
           origin: tuple[int, int] = (0, 0), resume: bool = False, part=(1, 1),
-          scheduler: str | None = None) -> dict | None:
+          scheduler: str | None = None, load_stats: bool = True) -> dict | None:
     """Generate ``levels`` and write their floor plans under ``out_dir``; return the manifest.
 
     ``levels`` is a ``range`` of absolute levels (or ``N`` for ``0..N-1``); ``size`` is
@@ -193,7 +193,9 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
     return None. Raises :class:`~megagen.errors.OutputError` before generating
     anything if ``out_dir`` holds another build (unless ``force``) or cannot be written.
     ``exports`` (``"vox,zarr"`` or a list, see :mod:`megagen.export`) are written under
-    ``out_dir`` by the workers while the build streams.
+    ``out_dir`` by the workers while the build streams. With ``load_stats=False`` the
+    returned manifest leaves out the per-level ``stats`` (they are in manifest.json):
+    the parent's memory then stays flat however many levels are built.
     """
     started = time.perf_counter()
     levels = as_levels(levels)
@@ -253,7 +255,7 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
     if not journal.claim_finish() and not resume:
         return None  # another part is finishing (--resume takes over a finish that died)
     return _finish(out, journal, records, blocks, levels, seed, width, depth, (x0, y0), resolved, force,
-                   export_spec, section, workers, scheduler, part, started)
+                   export_spec, section, workers, scheduler, part, started, load_stats)
 
 
 def _fingerprint(levels, seed, width, depth, x0, y0, preset: Preset, export_spec) -> dict:
@@ -275,7 +277,7 @@ def _prepare(out: Path, journal: Journal, spec: dict, force: bool, resume: bool,
         raise OutputError(f"output {out} exists and is not a directory")
     if journal.exists() and not force:
         if not (resume or part != (1, 1)):
-            done = sum(r["hi"] - r["lo"] for r in journal.done().values())
+            done = sum(r.hi - r.lo for r in journal.done().values())
             raise OutputError(f"output directory {out} holds an unfinished build ({done} levels done): "
                               f"rerun with --resume to finish it, or --force to start over")
         journal.check(spec)
@@ -300,23 +302,27 @@ def _prepare(out: Path, journal: Journal, spec: dict, force: bool, resume: bool,
 
 
 def _finish(out, journal, records, blocks, levels, seed, width, depth, origin, resolved, force,
-            export_spec, section, workers, scheduler, part, started) -> dict:
-    """Legend, overview, exports' indexes, viewer page and manifest, from the journal."""
+            export_spec, section, workers, scheduler, part, started, load_stats) -> dict:
+    """Legend, overview, exports' indexes, viewer page and manifest, from the journal.
+
+    Per-level statistics stream from the journal to the page and the manifest, one
+    block at a time: the parent never holds them all."""
     import numpy as np
 
     config = resolved.config
     levels_dir = out / LEVELS_DIR
-    stats: dict[int, dict] = {}
     exported: list[dict] = []
-    for lo, _ in blocks:
-        row = records[lo]
-        for level_row in row["stats"]:
-            stats[level_row["level"]] = level_row
+    for lo, hi in blocks:
+        row = journal.read(records[lo])
         if row["exports"]:
             exported.append({**row["exports"], "_lo": lo})
         strip = journal.strip(lo)
         if strip is not None:
-            section.paste(lo, row["hi"], strip)
+            section.paste(lo, hi, strip)
+
+    def level_rows():
+        for lo, _ in blocks:
+            yield from journal.read(records[lo])["stats"]
 
     from .render import overview, slices
 
@@ -349,7 +355,6 @@ def _finish(out, journal, records, blocks, levels, seed, width, depth, origin, r
         "files": {"levels": f"{LEVELS_DIR}/level_{{level:05d}}.png", "legend": LEGEND, **drawn},
         "versions": {"megagen": __version__, "numpy": np.__version__, "python": platform.python_version()},
         "fingerprint": journal.spec(),
-        "stats": [stats[level] for level in levels],
     }
     from .features import summary as feature_summary
 
@@ -364,9 +369,33 @@ def _finish(out, journal, records, blocks, levels, seed, width, depth, origin, r
     try:  # the viewer page, from the manifest-to-be; the manifest itself still comes last
         from .viewer import write_page
 
-        write_page(out, manifest)
+        write_page(out, manifest, stats=level_rows())
     except Exception as exc:  # noqa: BLE001 - a page bug must not lose a finished build
         manifest["viewer_error"] = f"{type(exc).__name__}: {exc}"
-    write_json(manifest, out / MANIFEST)
+    _write_manifest(out / MANIFEST, manifest, level_rows())
     journal.remove()
+    if load_stats:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     return manifest
+
+
+def _write_manifest(path: Path, manifest: dict, rows) -> None:
+    """``manifest`` with ``"stats": [rows...]`` after its ``"fingerprint"``, streamed to disk."""
+    head = {}
+    tail = dict(manifest)
+    for key in manifest:
+        head[key] = tail.pop(key)
+        if key == "fingerprint":
+            break
+
+    def write(fh):
+        fh.write(json.dumps(head, indent=1)[:-2].encode("utf-8"))
+        fh.write(b',\n "stats": [')
+        for i, row in enumerate(rows):
+            fh.write((b",\n  " if i else b"\n  ") + json.dumps(row).encode("utf-8"))
+        fh.write(b"\n ]")
+        for key, value in tail.items():
+            fh.write(f',\n {json.dumps(key)}: '.encode("utf-8") + json.dumps(value, indent=1).encode("utf-8"))
+        fh.write(b"\n}\n")
+
+    atomic_write(path, write)

@@ -260,7 +260,7 @@ def build(levels, seed, size, origin, preset, overrides, out, workers, force, ex
         manifest = run_build(levels, seed=seed, size=size, preset=resolved, out_dir=out_dir,
                              workers=workers, force=force, progress=_Bar() if show_bar else None,
                              exports=exports or (), origin=origin, resume=resume, part=part or (1, 1),
-                             scheduler=scheduler)
+                             scheduler=scheduler, load_stats=False)
     except KeyboardInterrupt:
         raise Interrupted(f"interrupted; the finished blocks are kept in {out_dir}: "
                           f"run the same command with --resume to finish") from None

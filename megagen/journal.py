@@ -13,6 +13,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,6 +21,17 @@ from .errors import OutputError
 from .files import write_bytes
 
 DIR = ".megagen"
+
+
+class Entry(NamedTuple):
+    """Where a finished block's record lies in the journal."""
+
+    lo: int
+    hi: int
+    path: Path
+    offset: int
+    length: int
+
 SPEC = "spec.json"
 
 
@@ -94,17 +106,29 @@ class Journal:
         finally:
             os.close(fd)
 
-    def done(self) -> dict[int, dict]:
-        """Every finished block of every part: ``{lo: {"lo", "hi", "stats", "exports"}}``."""
-        out: dict[int, dict] = {}
+    def done(self) -> dict[int, "Entry"]:
+        """Every finished block of every part: ``{lo: Entry}``. Only where each record
+        lies is kept, not its statistics: 60,000 levels cost the parent no more than 600."""
+        out: dict[int, Entry] = {}
         for path in sorted(self.root.glob("blocks*.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    row = json.loads(line)
-                except ValueError:
-                    continue  # a torn last line: that block is simply redone
-                out[int(row["lo"])] = row
+            offset = 0
+            with open(path, "rb") as fh:
+                for raw in fh:
+                    start, offset = offset, offset + len(raw)
+                    try:
+                        head = json.loads(raw)  # a torn last line fails here: that block is redone
+                    except ValueError:
+                        continue
+                    out[int(head["lo"])] = Entry(int(head["lo"]), int(head["hi"]), path, start, len(raw))
+                    del head
         return out
+
+    @staticmethod
+    def read(entry: "Entry") -> dict:
+        """The record ``{"lo", "hi", "stats", "exports"}`` of one finished block."""
+        with open(entry.path, "rb") as fh:
+            fh.seek(entry.offset)
+            return json.loads(fh.read(entry.length))
 
     def strip(self, lo: int):
         path = self.root / "strips" / f"L{lo}.npy"

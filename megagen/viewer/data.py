@@ -13,6 +13,8 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
+
 MANIFEST = "manifest.json"
 LEGEND = "legend.png"
 SECTION = "section.png"
@@ -125,10 +127,40 @@ def _iso_images(out: Path, files: dict) -> list[dict]:
     return images
 
 
-def _columns(stats: list, start: int, stop: int) -> tuple[dict, dict]:
+class Sparse:
+    """A column with a value on a few levels (strings, flags): ``{index: value}`` of ``n``."""
+
+    def __init__(self, n: int, values: dict):
+        self.n, self.values = n, values
+
+    def tolist(self) -> list:
+        return [self.values.get(i) for i in range(self.n)]
+
+
+def json_value(column):
+    """What the page receives for a column: a list, ``None`` where a level has no value."""
+    if isinstance(column, Sparse):
+        return column.tolist()
+    if isinstance(column, np.ndarray):
+        if column.dtype.kind == "f":
+            missing = np.isnan(column)
+            present = column[~missing]
+            integral = bool(np.all(present == np.round(present)))
+            values = np.where(missing, 0, column).astype(np.int64).tolist() if integral else column.tolist()
+            for i in np.flatnonzero(missing).tolist():
+                values[i] = None
+            return values
+        return column.tolist()
+    raise TypeError(f"{type(column).__name__} is not a column")
+
+
+def _columns(stats, start: int, stop: int) -> tuple[dict, dict]:
+    """Per-level statistics turned into columns, kept compact (numpy arrays, sparse
+    dicts) so 60,000 levels cost little; :func:`json_value` turns one into a list."""
     n = stop - start
-    columns: dict[str, list] = {}
-    materials: dict[str, list] = {}
+    numbers: dict[str, np.ndarray] = {}
+    others: dict[str, dict] = {}
+    materials: dict[str, np.ndarray] = {}
     for row in stats:
         if not isinstance(row, dict):
             continue
@@ -143,18 +175,32 @@ def _columns(stats: list, start: int, stop: int) -> tuple[dict, dict]:
                 continue
             if key == "materials" and isinstance(value, dict):
                 for name, count in value.items():
-                    materials.setdefault(str(name), [0] * n)[i] = count
-            elif isinstance(value, (int, float, str, bool)) or value is None:
-                columns.setdefault(str(key), [None] * n)[i] = value
+                    if isinstance(count, (int, float)) and not isinstance(count, bool):
+                        materials.setdefault(str(name), np.zeros(n, dtype=np.int64))[i] = count
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                numbers.setdefault(str(key), np.full(n, np.nan))[i] = value
+            elif isinstance(value, (str, bool)) or value is None:
+                others.setdefault(str(key), {})[i] = value
+    columns: dict = {}
+    for key in list(numbers) + [k for k in others if k not in numbers]:
+        if key in others:  # mixed kinds: keep every value, sparsely
+            merged = {i: (int(v) if float(v).is_integer() else float(v))
+                      for i, v in enumerate(numbers.get(key, ())) if not np.isnan(v)}
+            merged.update(others[key])
+            columns[key] = Sparse(n, merged)
+        else:
+            columns[key] = numbers[key]
     ordered = {k: columns[k] for k in CORE_COLUMNS if k in columns}
     ordered.update({k: v for k, v in columns.items() if k not in ordered})
     return ordered, materials
 
 
-def payload(out: str | os.PathLike, manifest: dict | None = None) -> dict:
+def payload(out: str | os.PathLike, manifest: dict | None = None, stats=None) -> dict:
     """The page's data for the build folder ``out`` (its manifest read unless given).
 
-    Raises :class:`FolderProblem` if there is no usable manifest.
+    ``stats`` (an iterable of per-level rows) stands in for ``manifest["stats"]``, so a
+    build can stream them from its journal. Raises :class:`FolderProblem` if there is
+    no usable manifest.
     """
     out = Path(out)
     if manifest is None:
@@ -166,7 +212,7 @@ def payload(out: str | os.PathLike, manifest: dict | None = None) -> dict:
     missing = missing_levels(out, pattern, start, stop)
     section_rel = files.get("section") if isinstance(files.get("section"), str) else SECTION
     legend_rel = files.get("legend") if isinstance(files.get("legend"), str) else LEGEND
-    columns, materials = _columns(manifest.get("stats") or [], start, stop)
+    columns, materials = _columns(manifest.get("stats") or [] if stats is None else stats, start, stop)
     preset = manifest.get("preset") if isinstance(manifest.get("preset"), dict) else {"name": manifest.get("preset")}
     run = manifest.get("run") if isinstance(manifest.get("run"), dict) else {}
     problems = []
@@ -174,7 +220,7 @@ def payload(out: str | os.PathLike, manifest: dict | None = None) -> dict:
         shown = ", ".join(str(lv) for lv in missing[:5]) + (" ..." if len(missing) > 5 else "")
         problems.append(f"{len(missing)} of {stop - start} level images are missing from the folder "
                         f"(levels {shown}).")
-    if not manifest.get("stats"):
+    if not columns and not materials:
         problems.append("The manifest has no per-level statistics.")
     return {
         "format": 1,

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..files import write_bytes
-from .data import FolderProblem, error_payload, payload
+from .data import FolderProblem, error_payload, json_value, payload
 
 PAGE = "index.html"
 _STATIC = Path(__file__).with_name("static")
@@ -41,9 +41,17 @@ def _material_colours() -> dict[str, str]:
     return out
 
 
+def _plain(value):
+    """Columns (numpy arrays, sparse) become lists one at a time, as the JSON is written."""
+    try:
+        return json_value(value)
+    except TypeError:
+        return str(value)
+
+
 def _json_for_script(data: dict) -> str:
     # inside <script type="application/json">: "<" escaped so "</script>" cannot end it
-    text = json.dumps(data, separators=(",", ":"), allow_nan=False, default=str)
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False, default=_plain)
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
@@ -69,14 +77,15 @@ def _atomic_write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def write_page(out: str | os.PathLike, manifest: dict | None = None) -> Path:
+def write_page(out: str | os.PathLike, manifest: dict | None = None, stats=None) -> Path:
     """Write ``out/index.html`` for the build in ``out``; return its path.
 
     ``manifest`` is the build's manifest (read from ``out/manifest.json`` if not
-    given). Raises :class:`~megagen.viewer.data.FolderProblem` if there is none.
+    given); ``stats`` may stream its per-level rows instead of ``manifest["stats"]``.
+    Raises :class:`~megagen.viewer.data.FolderProblem` if there is none.
     """
     out = Path(out)
-    return write_payload(out, payload(out, manifest))
+    return write_payload(out, payload(out, manifest, stats))
 
 
 def write_payload(out: str | os.PathLike, data: dict) -> Path:

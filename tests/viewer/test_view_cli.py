@@ -60,9 +60,11 @@ def test_payload_is_columnar_and_tolerant(tmp_path):
     for level in (10, 11):
         (tmp_path / "levels" / f"level_{level:05d}.png").write_bytes(b"")
     d = data.payload(tmp_path, manifest)
-    assert d["columns"]["solid_fraction"] == [0.5, None, 0.25]
-    assert d["columns"]["odd"] == [None, None, "x"]
-    assert d["materials"] == {"slab": [4, 0, 0], "wall": [0, 0, 2]}
+    sent = json.loads(page._json_for_script(d))  # what the page receives
+    assert sent["columns"]["solid_fraction"] == [0.5, None, 0.25]
+    assert sent["columns"]["standable_area"] == [3, None, 1]
+    assert sent["columns"]["odd"] == [None, None, "x"]
+    assert sent["materials"] == {"slab": [4, 0, 0], "wall": [0, 0, 2]}
     assert d["missing"] == [12] and d["missing_count"] == 1
     assert d["section"] is None and d["iso"] == [] and d["legend"] is None
     html = page.render(d)
