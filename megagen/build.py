@@ -151,9 +151,23 @@ def _build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, s
     return rows, exported, block_strip(voxels[n_halo * h:], section_factors)
 
 
-def _run_block(args: tuple) -> tuple[int, int, tuple[list[dict], dict | None, object]]:
+def _run_block(args: tuple) -> tuple:
+    """One task on a worker: a block ``(lo, hi, (stats, exports, strip))``, or an
+    isometric overview ``("iso", name, None)`` drawn beside the blocks."""
+    if args[0] == "iso":
+        from .render.overview import write_iso_run
+
+        _, out, start, stop, width, depth, config, seed, meta, origin = args
+        return "iso", write_iso_run(out, range(start, stop), width, depth, config, seed, write_png, meta, origin), None
     *task, origin = args
     return task[0], task[1], _build_block(*task, origin=origin)
+
+
+def _overview_meta(seed: int, preset_name: str) -> dict[str, str]:
+    import numpy as np
+
+    return {"seed": str(seed), "preset": preset_name, "version": __version__,
+            "numpy": np.__version__, "Software": f"megagen {__version__}"}
 
 
 # ---------------------------------------------------------------- build
@@ -234,12 +248,19 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
     section = overview.section_canvas(levels, config.level_height, width)
     tasks = [(lo, hi, width, depth, config, int(seed), resolved.name, str(levels_dir), export_spec,
               section.strip_factors, (x0, y0)) for lo, hi in todo]
+    if part[0] == 1:  # the isometric overviews are drawn by the workers too, while blocks run
+        meta = _overview_meta(seed, resolved.name)
+        tasks[:0] = [("iso", str(out), run.start, run.stop, width, depth, config, int(seed), meta, (x0, y0))
+                     for run in overview.iso_runs(levels) if not (out / overview.iso_name(run)).is_file()]
     total = sum(hi - lo for lo, hi in mine)
     done = total - sum(hi - lo for lo, hi in todo)
     if progress is not None and done:
         progress(done, total)
     try:
-        for lo, hi, (block_stats, block_exports, strip) in run_tasks(_run_block, tasks, int(workers), scheduler):
+        for lo, hi, result in run_tasks(_run_block, tasks, int(workers), scheduler):
+            if lo == "iso":
+                continue
+            block_stats, block_exports, strip = result
             journal.record(lo, hi, block_stats, block_exports, strip)
             done += hi - lo
             if progress is not None:
@@ -298,6 +319,8 @@ def _prepare(out: Path, journal: Journal, spec: dict, force: bool, resume: bool,
     if force:
         for name in OWN_FILES:  # a stale manifest must not vouch for a half-rebuilt dir
             (out / name).unlink(missing_ok=True)
+        for stale in (out / "iso").glob("iso_L*.png"):  # drawn again for this build
+            stale.unlink()
     return None
 
 
@@ -340,9 +363,7 @@ def _finish(out, journal, records, blocks, levels, seed, width, depth, origin, r
 
         export_summary = export_run.finish(export_spec, exported)
     drawn = overview.write_overview(out, levels, width, depth, resolved, seed, section, levels_dir, level_filename,
-                                    write_png, {"seed": str(seed), "preset": resolved.name, "version": __version__,
-                                                "numpy": np.__version__, "Software": f"megagen {__version__}"},
-                                    origin=origin)
+                                    write_png, _overview_meta(seed, resolved.name), origin=origin, iso_done=True)
     manifest = {
         "megagen": __version__,
         "seed": int(seed),

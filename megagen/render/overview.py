@@ -4,7 +4,8 @@
   by :func:`megagen.render.section.section_strip`, a few hundred kilobytes at most);
   no second generation pass.
 - ``iso/iso_L<A>-<B>.png``: wedge cutaways of a few evenly spaced runs of levels
-  (bottom, middle, top), each regenerated alone (a short run costs what it holds);
+  (bottom, middle, top), each regenerated alone (a short run costs what it holds)
+  by :func:`write_iso_run`, which the build runs on its workers beside the blocks;
   footprints wider than ``ISO_WINDOW`` are drawn through a central window.
 - ``contact_sheet.png``: evenly spaced level floor plans read back from ``levels/``.
 """
@@ -47,19 +48,41 @@ def window(width: int, depth: int, side: int = ISO_WINDOW) -> tuple[slice, slice
     return slice(y0, y0 + d), slice(x0, x0 + w)
 
 
+def iso_name(run: range) -> str:
+    return f"{ISO_DIR}/iso_L{run.start:05d}-{run.stop - 1:05d}.png"
+
+
+def write_iso_run(out: Path, run: range, width: int, depth: int, config, seed: int, write_png,
+                  provenance: dict[str, str], origin: tuple[int, int] = (0, 0)) -> str:
+    """Generate ``run`` alone, draw its wedge cutaway, write it; returns its file name."""
+    from megagen.generate import generate_box
+    from megagen.render.iso import render_iso
+    from megagen.world import Box
+
+    ys, xs = window(width, depth)
+    box = Box(run.start, run.stop, xs.stop - xs.start, ys.stop - ys.start,
+              x0=origin[0] + xs.start, y0=origin[1] + ys.start)  # no edge: just the window
+    voxels = generate_box(box, config, int(seed))
+    image = render_iso(voxels, cutaway="wedge" if len(run) > 1 else "none", edges=True,
+                       level_height=config.level_height, first_level=run.start)
+    name = iso_name(run)
+    (Path(out) / ISO_DIR).mkdir(exist_ok=True)
+    write_png(image, Path(out) / name, {**provenance, "levels": f"{run.start}-{run.stop - 1}",
+                                        "cutaway": "wedge", "view": "se"})
+    return name
+
+
 def write_overview(out: Path, levels: range, width: int, depth: int, preset, seed: int,
                    canvas: SectionCanvas | None, levels_dir: Path, level_filename, write_png,
-                   provenance: dict[str, str], origin: tuple[int, int] = (0, 0)) -> dict:
-    """Write the section (from ``canvas``), the isometric cutaways and the contact sheet.
+                   provenance: dict[str, str], origin: tuple[int, int] = (0, 0), iso_done: bool = False) -> dict:
+    """Write the section (from ``canvas``), the isometric cutaways (unless ``iso_done``:
+    the build's workers drew them) and the contact sheet.
 
     Returns the manifest's ``files`` entries for them.
     """
     from PIL import Image
 
-    from megagen.generate import generate_box
     from megagen.render.images import contact_sheet
-    from megagen.render.iso import render_iso
-    from megagen.world import Box
 
     out = Path(out)
     files: dict = {}
@@ -70,19 +93,12 @@ def write_overview(out: Path, levels: range, width: int, depth: int, preset, see
         write_png(image, out / SECTION, meta)
         files["section"] = SECTION
 
-    config = preset.config
-    (out / ISO_DIR).mkdir(exist_ok=True)
-    ys, xs = window(width, depth)
-    iso_files = []
-    for run in iso_runs(levels):
-        voxels = generate_box(Box(run.start, run.stop, width, depth, x0=origin[0], y0=origin[1]), config, int(seed))
-        image = render_iso(voxels[:, ys, xs], cutaway="wedge" if len(run) > 1 else "none", edges=True,
-                           level_height=config.level_height, first_level=run.start)
-        name = f"{ISO_DIR}/iso_L{run.start:05d}-{run.stop - 1:05d}.png"
-        write_png(image, out / name, {**provenance, "levels": f"{run.start}-{run.stop - 1}",
-                                      "cutaway": "wedge", "view": "se"})
-        iso_files.append(name)
-    files["iso"] = iso_files
+    runs = iso_runs(levels)
+    if iso_done and not all((out / iso_name(run)).is_file() for run in runs):
+        iso_done = False  # a part that drew them died before they were written
+    files["iso"] = [iso_name(run) if iso_done else
+                    write_iso_run(out, run, width, depth, preset.config, seed, write_png, provenance, origin)
+                    for run in runs]
 
     thumbs, labels = [], []
     for level in sample_levels(levels):
