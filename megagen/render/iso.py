@@ -299,16 +299,23 @@ def _pixel_triangles(Z: int, D: int, W: int, scale: float) -> tuple[np.ndarray, 
     v = -2 * Z + (np.arange(height, dtype=np.float64) + 0.5) / scale
     k = np.floor(u)
     f = u - k
-    a = v[:, None] - f[None, :] - k[None, :]
-    b = v[:, None] + f[None, :] - k[None, :]
-    i = np.floor(a / 2)
-    t = (np.floor(b / 2) != i).astype(np.int64)
-    # corner a of the triangle, as padded lattice index (offset 1)
-    qi = i.astype(np.int64) + Z
-    pi = (k[None, :] + i).astype(np.int64) + Z + t
+    # i = floor(a / 2), a = v - u; the triangle flips where floor(b / 2) != i, b = v + f - k.
+    # Halved first, so each 2D term is one subtraction and one floor; int32 after that.
+    vh = (v * 0.5)[:, None]
+    i = np.floor(vh - (u * 0.5)[None, :])
+    t = np.floor(vh + ((f - k) * 0.5)[None, :]) != i
     NQ1, NP1 = D + Z, W + Z  # triangle grid (NQ + 1, NP + 1)
+    qi = i.astype(np.int32)  # corner a of the triangle, as padded lattice index (offset 1)
+    pi = qi + (k.astype(np.int32) + np.int32(Z))[None, :]
+    pi += t
+    qi += np.int32(Z)
     inside = (qi >= 0) & (qi < NQ1) & (pi >= 0) & (pi < NP1)
-    idx = np.where(inside, (t * NQ1 + qi) * NP1 + pi, 2 * NQ1 * NP1).astype(np.intp)
+    idx = qi
+    idx += t * np.int32(NQ1)
+    idx *= np.int32(NP1)
+    idx += pi
+    idx[~inside] = 2 * NQ1 * NP1
+    idx = idx.astype(np.intp)
     idx.setflags(write=False)
     return idx, width, height
 
