@@ -335,8 +335,12 @@ def _finish(out, journal, records, blocks, levels, seed, width, depth, origin, r
     config = resolved.config
     levels_dir = out / LEVELS_DIR
     exported: list[dict] = []
+    watched = standable = 0
     for lo, hi in blocks:
         row = journal.read(records[lo])
+        for level_row in row["stats"]:
+            watched += level_row.get("watched_area", 0)
+            standable += level_row["standable_area"]
         if row["exports"]:
             exported.append({**row["exports"], "_lo": lo})
         strip = journal.strip(lo)
@@ -381,6 +385,8 @@ def _finish(out, journal, records, blocks, levels, seed, width, depth, origin, r
 
     features = feature_summary(config, int(seed), levels, depth, width, x0=origin[0], y0=origin[1])
     if features:
+        if "safeguard" in features:  # of all standable floor in the build, how much is watched
+            features["safeguard"]["watched_fraction"] = round(watched / standable, 6) if standable else 0.0
         manifest["features"] = features
     if export_summary is not None:
         manifest["exports"] = export_summary

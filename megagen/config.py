@@ -220,7 +220,12 @@ def _raw_preset(name_or_path: str, chain: tuple[str, ...] = (), relative_to: Pat
         if not isinstance(parent, str):
             raise ConfigError(f"{source}: 'extends' must be a preset name or path, got {type(parent).__name__}")
         here = None if source.startswith("builtin:") else Path(source).parent
-        base, _ = _raw_preset(parent, chain + (source,), here)
+        try:
+            base, _ = _raw_preset(parent, chain + (source,), here)
+        except ConfigError as exc:
+            if str(exc).startswith(f"{source}:") or "'extends' cycle" in str(exc):
+                raise
+            raise ConfigError(f"{source}: extends = {parent!r}: {exc}") from None
         base.pop("name", None)
         base.pop("description", None)
         data = _merge(base, data)
@@ -275,6 +280,13 @@ def load_preset(name_or_path: str = "megastructure", overrides: tuple[str, ...] 
     data, source = _raw_preset(name_or_path)
     name = data.pop("name", Path(name_or_path).stem)
     description = data.pop("description", "")
+    for key, value in (("name", name), ("description", description)):
+        if not isinstance(value, str):
+            raise ConfigError(f"{source}: {key} must be a string, got {type(value).__name__} {value!r}")
+    config = build_dataclass(CityConfig, data, source)  # the file alone must be valid
+    _check_consistency(config, source)
+    if not overrides:
+        return Preset(name=name, description=description, config=config, source=source)
     for item in overrides:
         keys, value = _parse_override(item)
         node = data
@@ -283,9 +295,10 @@ def load_preset(name_or_path: str = "megastructure", overrides: tuple[str, ...] 
             if not isinstance(node, dict):
                 raise ConfigError(f"--set {item}: '{key}' is not a table")
         node[keys[-1]] = value
-    config = build_dataclass(CityConfig, data, source)
-    _check_consistency(config, source)
-    return Preset(name=str(name), description=str(description), config=config, source=source)
+    where = "--set " + " --set ".join(overrides)  # the file was valid: what fails now is an override
+    config = build_dataclass(CityConfig, data, where)
+    _check_consistency(config, where)
+    return Preset(name=name, description=description, config=config, source=source)
 
 
 def _check_consistency(config: CityConfig, source: str) -> None:

@@ -18,7 +18,7 @@ PIN_BOX = Box(10, 22, 160, 160, x0=64, y0=96)
 PINNED = {
     "abandoned": "bda97e87ed684440598593cfe9a5603640fcd034dc4637fbcbc09a02885e5bbc",
     "megastructure": "3a59c24e9e2d0f2e5b87425f1631d851ed9c70e5ce1446d369c0ec564134668e",
-    "safeguard": "e363dceffd813b6faff40cf61eae1a0c14a81d09de70e05cc11a24dd4b75cbee",
+    "safeguard": "32e0d78c988a41e221ab846552dc70943ae56830302e6d0a80efea1589892fe9",
     "village": "a6b4248b8a994d4c55a49c0285503920d697cce685a4abac48d12d8288f54274",
 }
 
@@ -129,7 +129,9 @@ BAD = {
     "bool": ('[features.village]\nenabled = 1\n', r"features.village.enabled must be bool, got int"),
     "range": ('[features.village]\nentrances = 5\n', r"features.village.entrances = 5 is out of range \[1, 3\]"),
     "order": ('[features.village]\ndwellings_min = 50\ndwellings_max = 40\n', r"dwellings_min \(50\) must not exceed"),
-    "extends": ('extends = "nowhere"\n', r"unknown preset 'nowhere'"),
+    "extends": ('extends = "nowhere"\n', r"extends = 'nowhere': unknown preset 'nowhere'"),
+    "extends_file": ('extends = "nowhere.toml"\n', r"extends = 'nowhere.toml': preset file nowhere.toml: cannot read"),
+    "name": ('name = 5\n', r"name must be a string, got int 5"),
     "table": ('features = 3\n', r"features must be a table"),
 }
 
@@ -144,9 +146,17 @@ def test_bad_preset_is_one_line_exit_2_nothing_written(case, tmp_path):
     assert res.exit_code == 2, res.output
     lines = res.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ")
-    assert str(path) in lines[0] or case == "extends"
+    assert str(path) in lines[0]  # the file at fault is named
     assert __import__("re").search(pattern, lines[0]), lines[0]
     assert not out.exists()
+
+
+def test_a_bad_set_names_the_override_not_the_preset(tmp_path):
+    res = run("build", "--levels", "2", "--set", "strata.perod=5", "--out", str(tmp_path / "o"))
+    assert res.exit_code == 2
+    assert res.output.strip() == ("Error: --set strata.perod=5: unknown key 'strata.perod' "
+                                  "(did you mean 'strata.period'?)")
+    assert not (tmp_path / "o").exists()
 
 
 def test_extends_cycle(tmp_path):
