@@ -70,6 +70,12 @@ def _provenance(preset, seed: int, levels, **extra) -> dict[str, str]:
     return meta
 
 
+def _png_out(out: str) -> str:
+    if os.path.splitext(out)[1].lower() != ".png":
+        raise click.BadParameter(f"{out!r} must end in .png (the picture is written as PNG)", param_hint="'--out'")
+    return out
+
+
 def _prepare(out: str) -> None:
     parent = os.path.dirname(os.path.abspath(out))
     os.makedirs(parent, exist_ok=True)
@@ -90,7 +96,7 @@ def iso(levels, seed, size, origin, preset, overrides, window, scale, view, cuta
     resolved = load_preset(preset, tuple(overrides))
     _check_window(window, size)
     _check_levels(levels)
-    out = out or _default_out("iso", resolved.name, seed, levels, ".png")
+    out = _png_out(out or _default_out("iso", resolved.name, seed, levels, ".png"))
     from .build import write_png
     from .generate import generate_box
     from .render.iso import render_iso
@@ -118,7 +124,7 @@ def section(levels, seed, size, origin, preset, overrides, cut_y, out):
     resolved = load_preset(preset, tuple(overrides))
     if cut_y is not None and not 0 <= cut_y < size[1]:
         raise click.BadParameter(f"{cut_y} is outside the footprint depth {size[1]}", param_hint="'--cut-y'")
-    out = out or _default_out("section", resolved.name, seed, levels, ".png")
+    out = _png_out(out or _default_out("section", resolved.name, seed, levels, ".png"))
     from .build import write_png
     from .generate import generate_box
     from .render.section import SectionCanvas, section_strip
