@@ -17,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from megagen.build import build
 from megagen.cli import cli
 from megagen.world import MAX_COORD
 
@@ -147,7 +146,7 @@ def test_offset_windows_agree_on_their_overlap(tmp_path):
         pb = palette_indices(tmp_path / "build-b" / name)
         assert pa.shape == pb.shape == (SIZE, SIZE)
         assert np.array_equal(pa[in_a], pb[in_b]), f"level {level} differs on the overlap"
-    zarr = pytest.importorskip("zarr")
+    import zarr
     va = zarr.open_array(str(tmp_path / "export-a" / "city.zarr" / "voxels"), mode="r")[:]
     vb = zarr.open_array(str(tmp_path / "export-b" / "city.zarr" / "voxels"), mode="r")[:]
     assert va.shape == vb.shape == (64, SIZE, SIZE)
@@ -170,12 +169,10 @@ def test_far_origin_builds_and_beyond_the_limit_is_one_line(tmp_path):
 
 # ---------------------------------------------------------------- Dask
 
-def test_dask_workers_keep_glibc_malloc_trim_default():
+def test_dask_workers_keep_glibc_malloc_trim_default(monkeypatch):
     """Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 for its workers (numpy blocks ran
     at a third of serial speed with it); executors._dask keeps it out of them."""
-    pytest.importorskip("distributed")
-    if "MALLOC_TRIM_THRESHOLD_" in os.environ:
-        pytest.skip("MALLOC_TRIM_THRESHOLD_ is set in this environment")
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     from megagen.executors import run_tasks
 
     seen = list(run_tasks(os.getenv, ["MALLOC_TRIM_THRESHOLD_"] * 4, 2, "local"))
@@ -184,7 +181,6 @@ def test_dask_workers_keep_glibc_malloc_trim_default():
 
 
 def test_local_cluster_with_two_workers_equals_the_serial_build(tmp_path, reference):
-    pytest.importorskip("distributed")
     out = tmp_path / "dask"
     result = megagen("build", *COMMON, "--out", str(out), "--workers", "2", "--scheduler", "local")
     assert result.returncode == 0, result.stderr
@@ -197,7 +193,6 @@ def test_local_cluster_with_two_workers_equals_the_serial_build(tmp_path, refere
 def test_a_malformed_scheduler_address_is_one_line_and_writes_nothing(tmp_path, address):
     """(An unreachable but well-formed address fails after the client's 10 s timeout,
     also with one line and exit 2.)"""
-    pytest.importorskip("distributed")
     result = megagen("build", "--levels", "2", "--size", "32", "--scheduler", address,
                      "-q", "--out", str(tmp_path / "city"))
     assert result.returncode == 2, result.stderr

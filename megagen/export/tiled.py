@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..materials import Material
 from .common import index, uint8_volume, write_bytes, write_json
 
 DIR = "tiled"
@@ -108,8 +109,29 @@ def _objects(level_vox: np.ndarray, start_id: int) -> list[dict]:
     return objects
 
 
-def level_map(level_vox: np.ndarray, level: int, spec) -> dict:
-    """The Tiled map (a dict) of one level: ``level_vox`` ``(H, depth, width)`` uint8."""
+def _field_objects(watched: np.ndarray, start_id: int) -> list[dict]:
+    """One object per connected patch of cells a watchtower sees: where not to walk."""
+    from scipy import ndimage
+
+    labels, _ = ndimage.label(watched)
+    counts = np.bincount(labels.ravel())
+    objects = []
+    for k, box in enumerate(ndimage.find_objects(labels)):
+        if box is None:
+            continue
+        ys, xs = box
+        objects.append({"id": start_id + len(objects), "name": f"watched field {k + 1}", "type": "watched_field",
+                        "x": xs.start * TILE, "y": ys.start * TILE,
+                        "width": (xs.stop - xs.start) * TILE, "height": (ys.stop - ys.start) * TILE,
+                        "rotation": 0, "visible": True,
+                        "properties": [{"name": "watched_cells", "type": "int", "value": int(counts[k + 1])}]})
+    return objects
+
+
+def level_map(level_vox: np.ndarray, level: int, spec, watched: np.ndarray | None = None) -> dict:
+    """The Tiled map (a dict) of one level: ``level_vox`` ``(H, depth, width)`` uint8;
+    ``watched`` (``(depth, width)`` bool), when the preset has watchtowers, adds a
+    ``watched`` tile layer (exact cells, drawn with the sensor tile) and field objects."""
     h, depth, width = level_vox.shape
     floor = level_vox[0]
     above = level_vox[1:][::-1]                      # top first
@@ -117,6 +139,8 @@ def level_map(level_vox: np.ndarray, level: int, spec) -> dict:
     top = solid.argmax(axis=0)
     structure = np.where(solid.any(axis=0), np.take_along_axis(above, top[None], axis=0)[0], 0)
     objects = _objects(level_vox, 1)
+    if watched is not None:
+        objects += _field_objects(watched, len(objects) + 1)
     layer = {"opacity": 1, "visible": True, "x": 0, "y": 0, "width": width, "height": depth,
              "type": "tilelayer", "encoding": "base64", "compression": "zlib"}
     props = [{"name": "level", "type": "int", "value": level},
@@ -129,24 +153,38 @@ def level_map(level_vox: np.ndarray, level: int, spec) -> dict:
     return {"type": "map", "version": "1.10", "tiledversion": TILED_VERSION, "orientation": "orthogonal",
             "renderorder": "right-down", "infinite": False, "compressionlevel": -1,
             "width": width, "height": depth, "tilewidth": TILE, "tileheight": TILE,
-            "nextlayerid": 4, "nextobjectid": len(objects) + 1, "properties": props,
+            "nextlayerid": 5, "nextobjectid": len(objects) + 1, "properties": props,
             "tilesets": [tileset()],
             "layers": [{**layer, "id": 1, "name": "floor", "data": _layer_data(floor)},
                        {**layer, "id": 2, "name": "structure", "data": _layer_data(structure)},
                        {"id": 3, "name": "features", "type": "objectgroup", "draworder": "topdown",
-                        "opacity": 1, "visible": True, "x": 0, "y": 0, "objects": objects}]}
+                        "opacity": 1, "visible": True, "x": 0, "y": 0, "objects": objects}]
+            + ([{**layer, "id": 4, "name": "watched", "opacity": 0.5,
+                 "data": _layer_data(np.where(watched, int(Material.SENSOR), 0))}] if watched is not None else [])}
 
 
 def filename(level: int) -> str:
     return f"level_{level:05d}.tmj"
 
 
+def _watched(vox: np.ndarray, lo: int, spec) -> np.ndarray | None:
+    """The watchtowers' detection field of the block, or None without watchtowers."""
+    from ..config import CityConfig, build_dataclass
+    from ..features import safeguard
+
+    config = build_dataclass(CityConfig, spec.provenance["config"], "export")
+    if not safeguard.active(config):
+        return None
+    return safeguard.field(vox, lo, config, spec.seed, spec.x0, spec.y0)[0]
+
+
 def write_block(voxels, lo: int, hi: int, spec) -> list[dict]:
     vox = uint8_volume(voxels)
     h = spec.level_height
+    watched = _watched(vox, lo, spec)
     entries = []
     for i, level in enumerate(range(lo, hi)):
-        doc = level_map(vox[i * h:(i + 1) * h], level, spec)
+        doc = level_map(vox[i * h:(i + 1) * h], level, spec, None if watched is None else watched[i])
         nbytes = write_json(Path(spec.path(DIR, filename(level))), doc, indent=None)
         entries.append({"file": filename(level), "level": level, "objects": len(doc["layers"][2]["objects"]),
                         "bytes": nbytes})

@@ -111,7 +111,7 @@ def enclave(seed: int, config: CityConfig) -> Enclave | None:
         if not overlaps(np.array(rect), avoid, margin=4)[0]:
             break
     y0, x0, y1, x1 = rect
-    iy0, ix0, iy1, ix1 = y0 + RING, x0 + RING, y1 - RING, x1 - RING
+    iy0, ix0 = y0 + RING, x0 + RING
     cy, cx = (y0 + y1) // 2, (x0 + x1) // 2
     elevator = (cy - ELEV // 2, cx - ELEV // 2, cy - ELEV // 2 + ELEV, cx - ELEV // 2 + ELEV)
 

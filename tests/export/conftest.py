@@ -15,9 +15,10 @@ def city(levels: range, size=(64, 48), overrides=(), seed=3):
 
 @pytest.fixture
 def exported(tmp_path):
-    def run(fmt, levels, size=(64, 48), window=None, overrides=(), seed=3, workers=1, options=None):
+    def run(fmt, levels, size=(64, 48), window=None, overrides=(), seed=3, workers=1, options=None,
+            preset="megastructure"):
         out = tmp_path / f"out_{fmt}_{levels.start}_{levels.stop}"
-        summary = export_region(fmt, levels, seed=seed, size=size, out_dir=out, window=window,
+        summary = export_region(fmt, levels, seed=seed, size=size, preset=preset, out_dir=out, window=window,
                                 workers=workers, overrides=tuple(overrides), options=options)
         return out, summary
     return run

@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-pygltflib = pytest.importorskip("pygltflib")
+import pygltflib
 
 from megagen.materials import base_colours
 

@@ -29,7 +29,6 @@ def test_schem_bands_decode_to_the_city(exported, reference):
     index = json.loads((out / "schem" / "index.json").read_text())
     # blocks 30-31 and 32-40, cut into bands of at most 4 levels
     assert [f["levels"] for f in index["files"]] == [[30, 32], [32, 36], [36, 40], [40, 41]]
-    names = {int(m): m.name.lower() for m in Material}
     for entry in index["files"]:
         root = nbtlib.load(out / "schem" / entry["file"])
         s = root["Schematic"]

@@ -2,9 +2,8 @@
 import json
 
 import numpy as np
-import pytest
 
-pytiled_parser = pytest.importorskip("pytiled_parser")
+import pytiled_parser
 
 from megagen.materials import Material
 
@@ -37,3 +36,26 @@ def test_tiled_maps_parse_and_match_the_floor(exported, reference):
         assert props["level"] == level and props["seed"] == 3
     index = json.loads((out / "tiled" / "index.json").read_text())
     assert [f["level"] for f in index["files"]] == list(levels)
+
+
+def test_watchtower_fields_are_a_layer_and_objects(exported):
+    """With watchtowers, each map has a `watched` layer equal to the detection field
+    (drawn with the sensor tile) and a `watched_field` object around each patch."""
+    from megagen.config import load_preset
+    from megagen.features import safeguard
+    from megagen.generate import generate_box
+    from megagen.world import Box
+
+    levels = range(14, 30)
+    out, _ = exported("tiled", levels, preset="safeguard", size=(128, 128))
+    config = load_preset("safeguard").config
+    vox = generate_box(Box(levels.start, levels.stop, 128, 128), config, 3)
+    field = safeguard.field(vox, levels.start, config, 3)[0]
+    assert field.any()
+    for i, level in enumerate(levels):
+        tmap = pytiled_parser.parse_map(out / "tiled" / f"level_{level:05d}.tmj")
+        watched = tmap.layers[3]
+        assert watched.name == "watched"
+        assert np.array_equal(np.array(watched.data) == Material.SENSOR, field[i])
+        patches = [o for o in tmap.layers[2].tiled_objects if o.class_ == "watched_field"]
+        assert sum(o.properties["watched_cells"] for o in patches) == field[i].sum()

@@ -2,10 +2,9 @@
 import json
 
 import numpy as np
-import pytest
 
-zarr = pytest.importorskip("zarr")
-xr = pytest.importorskip("xarray")
+import xarray as xr
+import zarr
 
 
 def test_zarr_round_trip_with_xarray(exported, reference):
