@@ -138,6 +138,14 @@ class Features:
 
 
 @dataclass(frozen=True)
+class Export:
+    """How exports map the City into other tools (``[export]`` in a preset)."""
+
+    # Minecraft block per material, e.g. slab = "minecraft:oak_planks" (megagen.export.schem)
+    schem_blocks: tuple = field(default=(), metadata={"table": True})
+
+
+@dataclass(frozen=True)
 class CityConfig:
     """Everything that shapes the City except seed and footprint."""
 
@@ -151,6 +159,7 @@ class CityConfig:
     builders: Builders = field(default_factory=Builders)
     decay: Decay = field(default_factory=Decay)
     features: Features = field(default_factory=Features)
+    export: Export = field(default_factory=Export)
 
 
 @dataclass(frozen=True)
@@ -259,9 +268,25 @@ def build_dataclass(cls, data: dict, source: str, prefix: str = ""):
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: {path} must be a table, got {type(value).__name__}")
             kwargs[key] = build_dataclass(f.default_factory, value, source, path + ".")
+        elif f.metadata.get("table"):
+            kwargs[key] = _check_table(value, path, source)
         else:
             kwargs[key] = _check_value(value, f, path, source)
     return cls(**kwargs)
+
+
+def _check_table(value: Any, path: str, source: str) -> tuple:
+    """A ``name = "value"`` table (or its pairs, as manifests store it), kept as sorted pairs
+    so the configuration stays hashable."""
+    pairs = value.items() if isinstance(value, dict) else value
+    try:
+        pairs = tuple(sorted((str(k), v) for k, v in pairs))
+    except (TypeError, ValueError):
+        raise ConfigError(f"{source}: {path} must be a table of name = \"value\"") from None
+    for k, v in pairs:
+        if not isinstance(v, str):
+            raise ConfigError(f"{source}: {path}.{k} must be a string, got {type(v).__name__} {v!r}")
+    return pairs
 
 
 def _parse_override(item: str) -> tuple[list[str], Any]:
@@ -322,6 +347,15 @@ def _check_consistency(config: CityConfig, source: str) -> None:
         raise ConfigError(f"{source}: strata.thickness must be at most a third of strata.period")
 
 
-def as_dict(config: CityConfig) -> dict:
+def as_dict(config) -> dict:
     """The resolved configuration as plain data (for manifests and provenance)."""
-    return dataclasses.asdict(config)
+    out = {}
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        if dataclasses.is_dataclass(value):
+            out[f.name] = as_dict(value)
+        elif f.metadata.get("table"):
+            out[f.name] = dict(value)  # pairs back to the table a preset writes
+        else:
+            out[f.name] = value
+    return out

@@ -84,10 +84,13 @@ def make_spec(formats, levels: range, size: tuple[int, int], preset, seed: int, 
     provenance = {"seed": int(seed), "preset": preset.name, "preset_source": preset.source,
                   "config": as_dict(config), "megagen": __version__, "numpy": np.__version__}
     ox, oy = (int(v) for v in origin)
+    options = dict(options or {})
+    if config.export.schem_blocks and "block_map" not in options:  # the preset's table, unless overridden
+        options["block_map"] = dict(config.export.schem_blocks)
     spec = ExportSpec(formats=names, out_dir=str(out_dir), level_start=levels.start, level_stop=levels.stop,
                       x0=ox + x0, y0=oy + y0, width=w, depth=d, size=tuple(size), level_height=config.level_height,
                       block_levels=config.block_levels, seed=int(seed), preset=preset.name,
-                      provenance=provenance, options=dict(options or {}), origin=(ox, oy))
+                      provenance=provenance, options=options, origin=(ox, oy))
     for name in names:
         get(name).check(spec)
     return spec

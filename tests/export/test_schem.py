@@ -57,3 +57,25 @@ def test_schem_rejects_bad_block_map(exported):
 
     with pytest.raises(ConfigError, match="unknown material 'nope'"):
         exported("schem", range(1), options={"block_map": {"nope": "minecraft:stone"}})
+
+
+def test_a_preset_table_overrides_the_block_map(tmp_path):
+    from megagen.export.run import export_region
+
+    preset = tmp_path / "oak.toml"
+    preset.write_text('extends = "megastructure"\n[export]\nschem_blocks = { slab = "minecraft:oak_planks" }\n')
+    out = tmp_path / "out"
+    export_region("schem", range(2, 4), seed=3, size=32, preset=str(preset), out_dir=out)
+    (path,) = (out / "schem").glob("*.schem")
+    palette = {str(k) for k in nbtlib.load(path)["Schematic"]["Blocks"]["Palette"].keys()}
+    assert "minecraft:oak_planks" in palette
+
+
+def test_a_preset_table_must_map_names_to_strings(tmp_path):
+    from megagen.config import load_preset
+    from megagen.errors import ConfigError
+
+    preset = tmp_path / "bad.toml"
+    preset.write_text('[export]\nschem_blocks = { slab = 5 }\n')
+    with pytest.raises(ConfigError, match=r"export.schem_blocks.slab must be a string, got int 5"):
+        load_preset(str(preset))
