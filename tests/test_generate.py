@@ -149,3 +149,13 @@ def test_bigger_level_height_still_stands():
     vox = generate_box(Box(30, 60, 64, 64), config, 4)
     assert vox.shape == (30 * 12, 64, 64)
     assert floating_components(vox) == 0
+
+
+@pytest.mark.parametrize("name", ["village", "safeguard", "abandoned"])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), start=st.integers(0, 3000))
+def test_nothing_floats_with_features(name, seed, start):
+    """Watchtowers, nests and the village stand on solid plate, never over a gallery."""
+    config = load_preset(name, ("tile=128",)).config
+    vox = generate_box(Box(start, start + 50, 128, 128), config, seed)
+    assert floating_components(vox) == 0

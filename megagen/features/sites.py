@@ -16,6 +16,7 @@ import numpy as np
 from ..config import CityConfig
 from ..skeleton.chasms import stratum_chasms
 from ..skeleton import tile_gates, tile_pillars
+from ..skeleton.plates import galleries
 from ..skeleton.strata import plate_start
 
 NO_RECT = np.zeros((0, 4), dtype=np.int64)
@@ -81,12 +82,17 @@ def plate_gates(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -
 
 
 @lru_cache(maxsize=1024)
-def avoid_rects(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> np.ndarray:
+def avoid_rects(seed: int, config: CityConfig, stratum: int, ty: int, tx: int, trenches: bool = True) -> np.ndarray:
     """``(k, 4)`` absolute rectangles (y0, x0, y1, x1) where, in tile ``(ty, tx)``, the
     plate top of ``stratum`` is not solid or the stratum is void: the chasms reaching the
-    tile, the breaches they make, its gates (with their frames)."""
+    tile, the breaches they make, its gates (with their frames), and (``trenches``) the
+    galleries of the plate's top level, which open its top as trenches: a slender tower
+    must not stand over one; a pocket with its own floor may."""
     rects = [c.rects for c in _chasms(seed, config, stratum, ty, tx)]
     rects.append(plate_gates(seed, config, stratum, ty, tx) + np.array([-2, -2, 2, 2]))
+    top_level = plate_start(seed, config.strata, stratum) + config.strata.thickness - 1
+    if trenches:
+        rects.append(np.array(galleries(seed, config, top_level, ty, tx, config.tile), dtype=np.int64).reshape(-1, 4))
     out = np.concatenate([np.asarray(r, dtype=np.int64).reshape(-1, 4) for r in rects])
     out.setflags(write=False)
     return out

@@ -103,7 +103,8 @@ def enclave(seed: int, config: CityConfig) -> Enclave | None:
     ty0, tx0, ty1, tx1 = tile_rect(config, *HOME)
     size = min(cfg.size, config.tile - 16)  # the pocket and its landings stay inside the tile
     size -= (size - 2 * RING - 1) % PITCH  # whole slots
-    avoid = avoid_rects(seed, config, stratum, *HOME)
+    avoid = avoid_rects(seed, config, stratum, *HOME, trenches=False)  # its floor spans trenches
+    ty1, tx1 = min(ty1, ty0 + 256), min(tx1, tx0 + 256)  # inside the first 256: a default build holds it
     for _ in range(12):  # a clear site if there is one; else the last draw (the floor bridges voids)
         y0 = ty0 + int(rng.integers(8, ty1 - ty0 - size - 7))
         x0 = tx0 + int(rng.integers(8, tx1 - tx0 - size - 7))
@@ -168,6 +169,7 @@ def enclave(seed: int, config: CityConfig) -> Enclave | None:
     elevator_top = min(v0 + n + cfg.elevator_reach, plate_above - 1)
 
     towers = []
+    trenches = avoid_rects(seed, config, stratum, *HOME)  # a slender tower never stands over a gallery
     if cfg.watchtowers:
         margin = int(rng.integers(8, 14))
         angles = rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.arange(cfg.watchtowers) / cfg.watchtowers
@@ -178,7 +180,7 @@ def enclave(seed: int, config: CityConfig) -> Enclave | None:
         for y, x, head in zip(ty, tx, heads):
             site = np.array([y - 3, x - 3, y + 4, x + 4])
             # inside the home tile, like every tower of its (stratum, tile)
-            if ty0 + 4 <= y < ty1 - 6 and tx0 + 4 <= x < tx1 - 6 and not overlaps(site, avoid)[0]:
+            if ty0 + 4 <= y < ty1 - 6 and tx0 + 4 <= x < tx1 - 6 and not overlaps(site, trenches)[0]:
                 towers.append((int(y), int(x), int(head)))
 
     plan = Enclave(stratum, v0, n, rect, tuple(entrances), tuple(dwellings), storage, elevator,

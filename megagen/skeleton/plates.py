@@ -20,6 +20,27 @@ def _clip(rect, y0, x0, size):
     return max(a, y0), max(b, x0), min(c, y0 + size), min(d, x0 + size)
 
 
+def galleries(seed: int, config: CityConfig, level: int, ty: int, tx: int, size: int) -> list[tuple]:
+    """Absolute rects ``(y0, x0, y1, x1)`` of the galleries and chambers carved into plate
+    level ``level`` in tile ``(ty, tx)``: open to the level's full height, so from above
+    a plate level reads as its galleries (and the plate's top has trenches there)."""
+    n = config.strata.galleries
+    oy, ox = ty * size, tx * size
+    rng = stream(seed, Stage.GALLERIES, level, ty, tx)
+    horizontal = rng.random(n) < 0.5
+    along = rng.integers(0, size, n)
+    a0 = rng.integers(0, size // 2, n)
+    length = rng.integers(40, 400, n)
+    thick = rng.integers(3, 7, n)
+    rects = []
+    for hz, pos, s, ln, th in zip(horizontal, along, a0, length, thick):
+        rect = (pos, s, pos + th, s + ln) if hz else (s, pos, s + ln, pos + th)
+        rects.append(_clip((rect[0] + oy, rect[1] + ox, rect[2] + oy, rect[3] + ox), oy, ox, size))
+    for y, x, ry, rx in rng.integers(0, [size, size, 10, 10], (n // 2, 4)):  # chambers on them
+        rects.append(_clip((oy + y, ox + x, oy + y + 6 + ry, ox + x + 6 + rx), oy, ox, size))
+    return [tuple(int(v) for v in r) for r in rects]
+
+
 def plate_ops(seed: int, config: CityConfig, start: int, cell: int, area: Area,
               breaches: np.ndarray, avoid: np.ndarray, pillars: np.ndarray) -> tuple[list[Op], np.ndarray]:
     """Ops for the plate of ``cell`` spanning levels ``[start, start + thickness)`` over
@@ -33,26 +54,10 @@ def plate_ops(seed: int, config: CityConfig, start: int, cell: int, area: Area,
     h, t, size = config.level_height, config.strata.thickness, area.tile
     z0, z1 = start * h, (start + t) * h
     ops = [box(M.PLATE, z0, z1, area.y0, area.y0 + area.depth, area.x0, area.x0 + area.width)]
-    n = config.strata.galleries
     for ty, tx in area.tiles():
-        oy, ox = ty * size, tx * size
         for level in range(start, start + t):
-            rng = stream(seed, Stage.GALLERIES, level, ty, tx)
-            horizontal = rng.random(n) < 0.5
-            along = rng.integers(0, size, n)
-            a0 = rng.integers(0, size // 2, n)
-            length = rng.integers(40, 400, n)
-            thick = rng.integers(3, 7, n)
-            # open to the level's full height: from above, a plate level reads as its galleries
-            g0, g1 = level * h + 1, level * h + h
-            for hz, pos, s, ln, th in zip(horizontal, along, a0, length, thick):
-                rect = (pos, s, pos + th, s + ln) if hz else (s, pos, s + ln, pos + th)
-                y0, x0, y1, x1 = _clip((rect[0] + oy, rect[1] + ox, rect[2] + oy, rect[3] + ox), oy, ox, size)
-                ops.append(box(0, g0, g1, y0, y1, x0, x1))
-            rooms = rng.integers(0, [size, size, 10, 10], (n // 2, 4))  # chambers on the galleries
-            for y, x, ry, rx in rooms:
-                y0, x0, y1, x1 = _clip((oy + y, ox + x, oy + y + 6 + ry, ox + x + 6 + rx), oy, ox, size)
-                ops.append(box(0, g0, g1, y0, y1, x0, x1))
+            ops.extend(box(0, level * h + 1, level * h + h, y0, y1, x0, x1)
+                       for y0, x0, y1, x1 in galleries(seed, config, level, ty, tx, size))
     for y0, x0, y1, x1 in breaches:
         ops.append(box(0, z0, z1, y0, y1, x0, x1))
     gates = [_tile_gates(seed, config, cell, ty, tx, size, breaches, avoid, pillars) for ty, tx in area.tiles()]
