@@ -12,6 +12,7 @@ import numpy as np
 
 from . import __version__
 from .config import Preset, as_dict, load_preset
+from .errors import ArgumentError
 from .world import MAX_LEVEL, MAX_SIZE, Box
 
 DEFAULT_SEED = 1
@@ -24,9 +25,9 @@ def as_levels(levels: range | int) -> range:
     if isinstance(levels, int) and not isinstance(levels, bool):
         levels = range(levels)
     if not isinstance(levels, range) or levels.step != 1:
-        raise ValueError(f"levels must be an int or a range with step 1, got {levels!r}")
+        raise ArgumentError(f"levels must be an int or a range with step 1, got {levels!r}")
     if len(levels) == 0 or levels.start < 0 or levels.stop > MAX_LEVEL:
-        raise ValueError(f"levels {levels!r} must be a non-empty range within [0, {MAX_LEVEL}]")
+        raise ArgumentError(f"levels {levels!r} must be a non-empty range within [0, {MAX_LEVEL}]")
     return levels
 
 
@@ -36,7 +37,7 @@ def as_size(size: int | tuple[int, int]) -> tuple[int, int]:
         size = (size, size)
     width, depth = (int(s) for s in size)
     if not (1 <= width <= MAX_SIZE and 1 <= depth <= MAX_SIZE):
-        raise ValueError(f"size {width}x{depth} must be within 1..{MAX_SIZE} on each side")
+        raise ArgumentError(f"size {width}x{depth} must be within 1..{MAX_SIZE} on each side")
     return width, depth
 
 

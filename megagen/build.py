@@ -26,7 +26,7 @@ from typing import Callable
 from . import __version__
 from .api import DEFAULT_PRESET, DEFAULT_SEED, DEFAULT_SIZE, as_levels, as_preset, as_size
 from .config import CityConfig, Preset, as_dict
-from .errors import ConfigError, OutputError
+from .errors import ArgumentError, ConfigError, OutputError
 from .executors import check_scheduler, run_tasks
 from .files import atomic_write, write_bytes
 from .journal import Journal
@@ -178,11 +178,11 @@ def as_part(part) -> tuple[int, int]:
         try:
             i, n = (int(v) for v in part.split("/"))
         except ValueError:
-            raise ValueError(f"part {part!r} must be I/N, e.g. 2/4") from None
+            raise ArgumentError(f"part {part!r} must be I/N, e.g. 2/4") from None
     else:
         i, n = (int(v) for v in part)
     if not 1 <= i <= n:
-        raise ValueError(f"part {i}/{n} must have 1 <= I <= N")
+        raise ArgumentError(f"part {i}/{n} must have 1 <= I <= N")
     return i, n
 
 
@@ -219,7 +219,7 @@ def build(levels: range | int, seed: int = DEFAULT_SEED, size: int | tuple[int, 
     part = as_part(part)
     resolved = as_preset(preset, overrides)
     if int(workers) < 1:
-        raise ValueError(f"workers must be at least 1, got {workers}")
+        raise ArgumentError(f"workers must be at least 1, got {workers}")
     if int(seed) < 0:  # numpy's SeedSequence takes no negative seed
         raise ConfigError(f"seed must be a non-negative integer, got {seed}")
     check_scheduler(scheduler)
@@ -303,14 +303,18 @@ def _prepare(out: Path, journal: Journal, spec: dict, force: bool, resume: bool,
                               f"rerun with --resume to finish it, or --force to start over")
         journal.check(spec)
         return None
-    if resume and not force:
+    if (resume or part != (1, 1)) and not force:
         manifest = out / MANIFEST
-        if manifest.is_file():
-            old = json.loads(manifest.read_text(encoding="utf-8"))
+        if manifest.is_file():  # a retried part or resume of a finished build: nothing left to do
+            try:
+                old = json.loads(manifest.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                old = {}
             if old.get("fingerprint") == spec:
-                return old  # nothing left to do
+                return old
             raise OutputError(f"output directory {out} holds a different, finished build; use --force to replace it")
-        raise OutputError(f"nothing to resume in {out}: no unfinished build there")
+        if resume:
+            raise OutputError(f"nothing to resume in {out}: no unfinished build there")
     if force and journal.root.exists():
         journal.remove()
     # parts started together may find each other's fresh journal and levels folder

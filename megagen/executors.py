@@ -62,8 +62,21 @@ def _bounded(submit: Callable, tasks: Iterable, limit: int, wait_any: Callable, 
         raise
 
 
+def _die_with_parent() -> None:
+    """Pool worker initializer: on Linux, ask the kernel to end this worker if the build
+    process dies (SIGKILL included), so no orphan goes on writing into the output."""
+    try:
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: orphans end when their pipe closes
+        pass
+
+
 def _pool(fn, tasks, workers) -> Iterator:
-    with ProcessPoolExecutor(max_workers=min(int(workers), len(tasks))) as pool:
+    with ProcessPoolExecutor(max_workers=min(int(workers), len(tasks)), initializer=_die_with_parent) as pool:
         def cancel(pending):
             for future in pending:
                 future.cancel()

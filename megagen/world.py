@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import ArgumentError
+
 MAX_LEVEL = 1_000_000
 MAX_COORD = 2**40  # |x|, |y| of any voxel; far beyond any build, well inside int64
 MAX_SIZE = 2048
@@ -27,10 +29,10 @@ class Box:
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.stop:
-            raise ValueError(f"empty or negative level range [{self.start}, {self.stop})")
+            raise ArgumentError(f"empty or negative level range [{self.start}, {self.stop})")
         for v in (self.x0, self.y0, self.x0 + self.width, self.y0 + self.depth):
             if abs(v) > MAX_COORD:
-                raise ValueError(f"coordinate {v} is beyond +-{MAX_COORD}")
+                raise ArgumentError(f"coordinate {v} is beyond +-{MAX_COORD}")
 
     @property
     def levels(self) -> range:

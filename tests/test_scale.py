@@ -374,3 +374,58 @@ def test_a_window_ending_on_a_tile_seam_agrees_with_a_wider_one():
     narrow = generate_box(Box(0, 8, 256, 256), config, 1)
     wide = generate_box(Box(0, 8, 257, 256), config, 1)
     assert np.array_equal(wide[:, :, :256], narrow)
+
+
+def _running_children(parent: int) -> list[int]:
+    """Live (not zombie) processes whose parent is ``parent``, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent and fields[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_pool_workers_end_when_the_build_process_is_killed(tmp_path):
+    """Killing only the parent (not its process group) leaves no worker writing on."""
+    out = tmp_path / "city"
+    proc = spawn("build", "--levels", "2000", "--size", "64", "--set", "block_levels=4", "--workers", "2",
+                 "-q", "--out", str(out))
+    wait_for_blocks(proc, out, 2)
+    workers = _running_children(proc.pid)
+    assert workers, "the build runs a pool"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_running(w) for w in workers):
+        time.sleep(0.05)
+    alive = [w for w in workers if _running(w)]
+    for w in alive:  # leave nothing behind even when the test fails
+        os.kill(w, signal.SIGKILL)
+    assert alive == []
+
+
+def test_a_retried_part_on_a_finished_folder_does_nothing(tmp_path):
+    """Job arrays retry tasks: a part run again on a finished build exits 0 and changes no file."""
+    out = tmp_path / "city"
+    for part in ("1/2", "2/2"):
+        assert megagen("build", *COMMON, "--part", part, "--out", str(out)).returncode == 0
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = megagen("build", *COMMON, "--part", "1/2", "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+    other = megagen("build", *COMMON, "--seed", "99", "--part", "1/2", "--out", str(out))
+    assert other.returncode == 2 and "different, finished build" in other.stderr

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..files import atomic_write, write_bytes  # noqa: F401  (the formats import them from here)
+from ..files import atomic_write, write_bytes  # noqa: F401  re-exported: the formats import them from here
 
 
 def write_json(path: Path, data: Any, indent: int | None = 1) -> int:

@@ -15,7 +15,6 @@ from megagen import materials
 from megagen.render.palette import (
     SHADE_NAMES,
     SHADES,
-    TALL,
     VOID_INDEX,
     palette,
     palette_rgb,
