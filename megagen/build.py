@@ -103,20 +103,14 @@ def _remove_dirs(dirs: list[Path]) -> None:
 
 # ---------------------------------------------------------------- the worker
 
-def build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, seed: int,
-                preset_name: str, levels_dir: str, origin: tuple[int, int] = (0, 0)) -> list[dict]:
-    """Generate levels ``[lo, hi)`` with their halo, write their PNGs, return their stats.
-
-    Runs in a worker process; returns only small data.
-    """
-    return _build_block(lo, hi, width, depth, config, seed, preset_name, levels_dir, origin=origin)[0]
-
-
 def _build_block(lo: int, hi: int, width: int, depth: int, config: CityConfig, seed: int,
                  preset_name: str, levels_dir: str, export_spec=None,
                  section_factors=None, origin: tuple[int, int] = (0, 0)) -> tuple[list[dict], dict | None, object]:
-    """:func:`build_block` plus this block's exports (``megagen.export``) when ``export_spec`` is set,
-    and its section strip (``megagen.render.overview``) when ``section_factors`` is set."""
+    """Generate levels ``[lo, hi)`` with their halo, write their PNGs, return their stats,
+    this block's exports (``megagen.export``) when ``export_spec`` is set and its section
+    strip (``megagen.render.overview``) when ``section_factors`` is set.
+
+    Runs in a worker process; returns only small data."""
     from .api import provenance
     from .generate import generate_box
     from .render import slices

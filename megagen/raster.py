@@ -53,7 +53,3 @@ def _enumerate(shape, level, y0, x0, y1, x1, area) -> np.ndarray:
     out.reshape(-1)[(level[owner] * d + yy) * w + xx] = True
     return out
 
-
-def centred(centre, half):
-    """Start and stop of a span of ``2*half+1`` cells around ``centre``."""
-    return centre - half, centre + half + 1
