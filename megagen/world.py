@@ -12,7 +12,7 @@ from .errors import ArgumentError
 MAX_LEVEL = 1_000_000
 MAX_COORD = 2**40  # |x|, |y| of any voxel; far beyond any build, well inside int64
 MAX_SIZE = 2048
-MIN_SIZE = 32  # below this a level cannot hold a stair run beside a pillar
+MIN_SIZE = 32  # a smaller window shows too little of its tile to read as a floor plan
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config import CityConfig
 from ..skeleton.chasms import stratum_chasms
-from ..skeleton import tile_gates, tile_pillars
+from ..skeleton import tile_gates
 from ..skeleton.plates import galleries
 from ..skeleton.strata import plate_start
 
@@ -68,11 +68,6 @@ def _chasms(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> tu
     return tuple(c for dy in (-1, 0, 1) for dx in (-1, 0, 1)
                  for c in stratum_chasms(seed, config.chasms, stratum, span, span[0] - t, ty + dy, tx + dx,
                                          config.tile))
-
-
-def _pillars(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> np.ndarray:
-    """Pillars of ``stratum`` in the tile, exactly as the skeleton builds them."""
-    return tile_pillars(seed, config, stratum, ty, tx)
 
 
 def plate_gates(seed: int, config: CityConfig, stratum: int, ty: int, tx: int) -> np.ndarray:
