@@ -88,20 +88,20 @@ def _megashaft(rng, bottom, top, cy, cx, config: CityConfig) -> Vertical:
     ops = ring(M.SHAFT, z0, z1, y0, y1, x0, x1, t=2)
     # doorways on one face every few levels, so the shaft is a way up and down
     face = int(rng.integers(0, 4))
-    mid = (y0 + y1) // 2 if face < 2 else (x0 + x1) // 2
+    ym, xm = (y0 + y1) // 2, (x0 + x1) // 2  # a door sits mid-way along its wall
     every = int(rng.integers(2, 6)) * h
     for dz in range(1, 5):
         if face == 0:
-            ops.append(box(0, z0 + dz, z1, y0, y0 + 2, mid - 1, mid + 2, zstep=every))
+            ops.append(box(0, z0 + dz, z1, y0, y0 + 2, xm - 1, xm + 2, zstep=every))
         elif face == 1:
-            ops.append(box(0, z0 + dz, z1, y1 - 2, y1, mid - 1, mid + 2, zstep=every))
+            ops.append(box(0, z0 + dz, z1, y1 - 2, y1, xm - 1, xm + 2, zstep=every))
         elif face == 2:
-            ops.append(box(0, z0 + dz, z1, mid - 1, mid + 2, x0, x0 + 2, zstep=every))
+            ops.append(box(0, z0 + dz, z1, ym - 1, ym + 2, x0, x0 + 2, zstep=every))
         else:
-            ops.append(box(0, z0 + dz, z1, mid - 1, mid + 2, x1 - 2, x1, zstep=every))
-    # a ladder up the inner face opposite the doors
-    ops.append(box(M.LADDER, z0 + 1, z1, y0 + 2, y0 + 3, mid, mid + 1) if face == 1
-               else box(M.LADDER, z0 + 1, z1, y1 - 3, y1 - 2, mid, mid + 1))
+            ops.append(box(0, z0 + dz, z1, ym - 1, ym + 2, x1 - 2, x1, zstep=every))
+    # a ladder up the inner face of a y wall, away from the doors
+    ops.append(box(M.LADDER, z0 + 1, z1, y0 + 2, y0 + 3, xm, xm + 1) if face == 1
+               else box(M.LADDER, z0 + 1, z1, y1 - 3, y1 - 2, xm, xm + 1))
     return Vertical("megashaft", bottom, top, (y0, x0, y1, x1), 2, ops)
 
 

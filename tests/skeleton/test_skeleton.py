@@ -52,3 +52,15 @@ def test_tall_structure_is_continuous_across_a_block_boundary():
     # and both match a single block spanning the cut
     both = generate_box(Box(cut - 2, cut + 2, size, size), CONFIG, seed)
     assert both[: 2 * H].tobytes() == below.tobytes() and both[2 * H:].tobytes() == above.tobytes()
+
+
+def test_tall_structures_write_only_inside_their_footprint():
+    """Doors, windows and ladders of towers and megashafts stay in their own rectangle
+    (a misplaced door would cut the City elsewhere)."""
+    area = Area.covering(Box(0, 1, 1024, 1024), CONFIG.tile)
+    found = verticals(2, CONFIG, 0, 4000, area)
+    assert {v.kind for v in found} == {"tower", "megashaft", "great_pillar"}
+    for v in found:
+        y0, x0, y1, x1 = v.rect
+        for op in v.ops:
+            assert y0 <= op.y0 and op.y1 <= y1 and x0 <= op.x0 and op.x1 <= x1, (v.kind, v.rect, op)
